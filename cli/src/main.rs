@@ -1,0 +1,209 @@
+//! `jitaccess`: check, evaluate and test just-in-time elevation policies.
+//!
+//! Exit codes (interfaces.md): 0 success, 1 a negative answer (invalid policy, failed test),
+//! 2 a usage or I/O error. Results go to stdout, errors and warnings to stderr.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+use jitaccess::{Launch, Policy};
+
+#[derive(Parser)]
+#[command(name = "jitaccess", version, about = "Just-in-time privilege elevation: check, evaluate and test policies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a policy and print lint warnings; exit 1 when it is invalid.
+    Check {
+        /// The policy document (.yaml, .yml or .json).
+        policy: PathBuf,
+    },
+    /// Evaluate one launch against a policy and print the decision as JSON.
+    Eval {
+        /// The policy document.
+        policy: PathBuf,
+        /// The launch facts as JSON (a file, or - for standard input).
+        launch: Option<PathBuf>,
+        /// Evaluate a real executable through `inspect` instead of a launch file.
+        #[arg(long, conflicts_with = "launch")]
+        file: Option<PathBuf>,
+        /// Trusted roots for Authenticode (with --file).
+        #[arg(long, requires = "file")]
+        trust: Option<PathBuf>,
+        /// The time of the launch, RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+        /// Print the decision on one line instead of pretty-printed.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// Run policy test files; the last line is `N passed, M failed`.
+    Test {
+        /// Test files (YAML or JSON, testing.md).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also list the tests that passed.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Print the JSON Schema of the policy document.
+    Schema,
+}
+
+/// An error for stderr and its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+fn usage(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { policy } => check(&policy),
+        Command::Eval {
+            policy,
+            launch,
+            file,
+            trust: _,
+            at,
+            compact,
+        } => eval(&policy, launch.as_deref(), file.as_deref(), at.as_deref(), compact),
+        Command::Test { files, verbose } => test(&files, verbose),
+        Command::Schema => schema(),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            for line in f.message.lines() {
+                eprintln!("jitaccess: {line}");
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn load_policy(path: &Path) -> Result<Policy, Failure> {
+    if !path.is_file() {
+        return Err(usage(format!("{}: no such policy file", path.display())));
+    }
+    Policy::from_path(path).map_err(|errs| Failure {
+        code: 1,
+        message: errs
+            .errors
+            .iter()
+            .map(|e| format!("{}: {e}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })
+}
+
+fn check(path: &Path) -> Result<u8, Failure> {
+    let policy = load_policy(path)?;
+    for lint in policy.lint() {
+        eprintln!("warning: {}: {lint}", path.display());
+    }
+    let doc = policy.document();
+    println!(
+        "{}: valid policy '{}' ({} applications, {} privilege lists, {} JIT policies, {} groups), {} warning{}",
+        path.display(),
+        doc.name,
+        doc.applications.len(),
+        doc.privilege_lists.len(),
+        doc.jit_policies.len(),
+        doc.groups.len(),
+        policy.lint().len(),
+        if policy.lint().len() == 1 { "" } else { "s" }
+    );
+    Ok(0)
+}
+
+fn parse_time(at: Option<&str>) -> Result<DateTime<Utc>, Failure> {
+    match at {
+        None => Ok(Utc::now()),
+        Some(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| usage(format!("--at '{s}' is not an RFC 3339 time such as 2026-11-23T09:00:00Z ({e})"))),
+    }
+}
+
+fn eval(
+    policy_path: &Path,
+    launch: Option<&Path>,
+    file: Option<&Path>,
+    at: Option<&str>,
+    compact: bool,
+) -> Result<u8, Failure> {
+    let at = parse_time(at)?;
+    if file.is_some() {
+        return Err(usage(
+            "eval --file is not available yet: reading launch facts from executables (inspect) is not built".into(),
+        ));
+    }
+    let Some(launch_path) = launch else {
+        return Err(usage("eval needs a launch file (or - for standard input), or --file EXE".into()));
+    };
+    let policy = load_policy(policy_path)?;
+    let text = if launch_path == Path::new("-") {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| usage(format!("cannot read the launch from standard input: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(launch_path)
+            .map_err(|e| usage(format!("cannot read {}: {e}", launch_path.display())))?
+    };
+    let launch = Launch::from_json(&text).map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
+    let decision = policy
+        .compile()
+        .evaluate(&launch, at)
+        .map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
+    let json = if compact {
+        serde_json::to_string(&decision)
+    } else {
+        serde_json::to_string_pretty(&decision)
+    }
+    .map_err(|e| usage(format!("cannot print the decision: {e}")))?;
+    println!("{json}");
+    Ok(0)
+}
+
+fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
+    let mut total = jitaccess::testfile::TestReport::default();
+    for f in files {
+        let report = jitaccess::testfile::run_file(f).map_err(|e| usage(e.to_string()))?;
+        for r in &report.results {
+            if r.passed {
+                if verbose {
+                    println!("ok   {}: {}", r.file, r.name);
+                }
+            } else {
+                println!("FAIL {}: {}", r.file, r.name);
+                for line in r.message.as_deref().unwrap_or("").lines() {
+                    println!("       {line}");
+                }
+            }
+        }
+        total.merge(report);
+    }
+    println!("{}", total.summary());
+    Ok(if total.failed == 0 { 0 } else { 1 })
+}
+
+fn schema() -> Result<u8, Failure> {
+    let text = serde_json::to_string_pretty(&Policy::json_schema())
+        .map_err(|e| usage(format!("cannot print the schema: {e}")))?;
+    println!("{text}");
+    Ok(0)
+}

@@ -1,0 +1,428 @@
+//! Launch facts: what the host knows about one attempt to run something elevated
+//! (policy.md §2).
+//!
+//! Only `path` is required; a field that is `null` is the same as an absent one; unknown keys
+//! are an error. [`Launch::from_json`] parses and checks a launch; [`Launch::check`] checks one
+//! built in code. Hex digests compare case-insensitively and CLSIDs with or without braces.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One process launch to decide on.
+///
+/// ```
+/// use jitaccess::Launch;
+/// let launch = Launch::from_json(r#"{
+///     "user": { "name": "CORP\\alice", "groups": ["CORP\\IT Admins"] },
+///     "path": "C:\\Tools\\procmon64.exe"
+/// }"#).unwrap();
+/// assert_eq!(launch.user.unwrap().groups, ["CORP\\IT Admins"]);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Launch {
+    /// The user who starts the process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+    /// The computer it runs on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computer: Option<Computer>,
+    /// Full path of the executable, as the host sees it (normalized before matching).
+    pub path: String,
+    /// SHA-256 of the file, 64 hex digits in either case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// The Authenticode (or other code-signing) signer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    /// Version resource strings of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<VersionInfo>,
+    /// The COM class being elevated (for CLSID rules), braces optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clsid: Option<String>,
+    /// The full command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_line: Option<String>,
+}
+
+/// The user of a launch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct User {
+    /// Account name, e.g. `CORP\alice`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Security identifier, e.g. `S-1-5-21-…-1104`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// Names of the groups the user belongs to.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub groups: Vec<String>,
+}
+
+/// The computer of a launch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Computer {
+    /// Computer name, e.g. `IT-LAPTOP-07`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Tags the management system attached to the computer.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub tags: Vec<String>,
+}
+
+/// The code-signing signer of the file.
+///
+/// `publisher` and `thumbprint` only count when `valid` is true: a vendor is a verified signer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Signer {
+    /// Publisher name (the certificate subject's O, else CN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// SHA-256 of the leaf certificate (DER), 64 hex digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbprint: Option<String>,
+    /// True only when the signature, the file digest and the chain to a trusted root all check.
+    #[serde(default, deserialize_with = "null_as_false")]
+    pub valid: bool,
+    /// The issuer of the leaf certificate (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Whether the signature over the file is intact, whatever the chain (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_intact: Option<bool>,
+    /// Start of the leaf certificate's validity, RFC 3339 (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    /// End of the leaf certificate's validity, RFC 3339 (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+}
+
+/// Version resource (VERSIONINFO) strings of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VersionInfo {
+    /// ProductName.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// OriginalFilename.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_file_name: Option<String>,
+    /// FileVersion, dotted numbers (anything after the numbers is ignored when comparing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_version: Option<String>,
+    /// CompanyName (informational: vendor rules use the verified signer instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// FileDescription (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_description: Option<String>,
+    /// InternalName (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_name: Option<String>,
+    /// ProductVersion (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_version: Option<String>,
+}
+
+fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+}
+
+fn null_as_false<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
+}
+
+/// A launch that is not well formed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchError {
+    /// The JSON text is not a launch object.
+    #[error("launch: {0}")]
+    Json(String),
+    /// A field has a malformed value.
+    #[error("launch.{field}: {message}")]
+    Field {
+        /// The field's path, e.g. `signer.thumbprint`.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Launch {
+    /// Parses a launch from JSON and checks it.
+    ///
+    /// ```
+    /// use jitaccess::Launch;
+    /// assert!(Launch::from_json(r#"{"path": "C:\\x.exe", "colour": 1}"#).is_err());
+    /// assert!(Launch::from_json(r#"{"path": "C:\\x.exe", "sha256": "abc"}"#).is_err());
+    /// ```
+    pub fn from_json(text: &str) -> Result<Launch, LaunchError> {
+        let launch: Launch =
+            serde_json::from_str(text).map_err(|e| LaunchError::Json(e.to_string()))?;
+        launch.check()?;
+        Ok(launch)
+    }
+
+    /// Builds a launch from a JSON value and checks it.
+    pub fn from_value(value: serde_json::Value) -> Result<Launch, LaunchError> {
+        let launch: Launch =
+            serde_json::from_value(value).map_err(|e| LaunchError::Json(e.to_string()))?;
+        launch.check()?;
+        Ok(launch)
+    }
+
+    /// Checks that the launch is well formed: a non-empty path, hex digests of 64 digits, a
+    /// GUID-shaped CLSID. [`crate::CompiledPolicy::evaluate`] runs the same checks.
+    pub fn check(&self) -> Result<(), LaunchError> {
+        self.facts().map(|_| ())
+    }
+
+    pub(crate) fn facts(&self) -> Result<Facts, LaunchError> {
+        if self.path.is_empty() {
+            return Err(LaunchError::Field {
+                field: "path",
+                message: "must not be empty".into(),
+            });
+        }
+        let sha256 = match &self.sha256 {
+            Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+                field: "sha256",
+                message: format!("'{h}' is not 64 hex digits"),
+            })?),
+            None => None,
+        };
+        let thumbprint = match self.signer.as_ref().and_then(|s| s.thumbprint.as_ref()) {
+            Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+                field: "signer.thumbprint",
+                message: format!("'{h}' is not 64 hex digits"),
+            })?),
+            None => None,
+        };
+        let clsid = match &self.clsid {
+            Some(g) => Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
+                field: "clsid",
+                message: format!("'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"),
+            })?),
+            None => None,
+        };
+        let version = self
+            .version
+            .as_ref()
+            .and_then(|v| v.file_version.as_deref())
+            .and_then(Version::parse_prefix);
+        Ok(Facts {
+            sha256,
+            thumbprint,
+            clsid,
+            version,
+        })
+    }
+}
+
+/// Launch facts in the compact forms the matcher compares.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Facts {
+    pub sha256: Option<[u8; 32]>,
+    pub thumbprint: Option<[u8; 32]>,
+    pub clsid: Option<u128>,
+    pub version: Option<Version>,
+}
+
+/// Parses 64 hex digits (either case) into 32 bytes.
+pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks_exact(2).enumerate() {
+        let hi = hex_value(pair[0])?;
+        let lo = hex_value(pair[1])?;
+        *out.get_mut(i)? = (hi << 4) | lo;
+    }
+    Some(out)
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Parses a GUID (`{8-4-4-4-12}`, braces optional, either case) into a number.
+pub(crate) fn parse_guid(text: &str) -> Option<u128> {
+    let inner = match text.strip_prefix('{') {
+        Some(rest) => rest.strip_suffix('}')?,
+        None => text,
+    };
+    let groups: [usize; 5] = [8, 4, 4, 4, 12];
+    let mut parts = inner.split('-');
+    let mut value: u128 = 0;
+    for len in groups {
+        let part = parts.next()?;
+        if part.len() != len {
+            return None;
+        }
+        for b in part.bytes() {
+            value = (value << 4) | u128::from(hex_value(b)?);
+        }
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(value)
+}
+
+/// Formats a GUID number in the registry's form `{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}`.
+pub(crate) fn format_guid(v: u128) -> String {
+    let h = format!("{v:032X}");
+    format!(
+        "{{{}-{}-{}-{}-{}}}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// A dotted version number, compared part by part; missing parts are 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Version {
+    parts: [u64; Version::MAX_PARTS],
+}
+
+impl Version {
+    pub const MAX_PARTS: usize = 8;
+
+    /// Parses a whole dotted version (`22.99`, `4.0.1.0`); `None` if anything else is there.
+    pub fn parse_exact(text: &str) -> Option<Version> {
+        let text = text.trim();
+        let (v, used) = Self::parse_numbers(text)?;
+        (used == text.len()).then_some(v)
+    }
+
+    /// Parses the leading dotted numbers of a version string such as
+    /// `10.0.19041.1 (WinBuild.160101.0800)`; `None` if it does not start with a number.
+    pub fn parse_prefix(text: &str) -> Option<Version> {
+        Self::parse_numbers(text.trim_start()).map(|(v, _)| v)
+    }
+
+    fn parse_numbers(text: &str) -> Option<(Version, usize)> {
+        let mut parts = [0u64; Self::MAX_PARTS];
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        let mut index = 0;
+        loop {
+            let start = pos;
+            let mut n: u64 = 0;
+            while let Some(&b) = bytes.get(pos) {
+                if !b.is_ascii_digit() {
+                    break;
+                }
+                n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                pos += 1;
+            }
+            if pos == start {
+                if index == 0 {
+                    return None;
+                }
+                // "1." : the dot was not followed by a number; stop before it.
+                return Some((Version { parts }, start - 1));
+            }
+            *parts.get_mut(index)? = n;
+            index += 1;
+            if bytes.get(pos) == Some(&b'.') && index < Self::MAX_PARTS {
+                pos += 1;
+            } else {
+                return Some((Version { parts }, pos));
+            }
+        }
+    }
+}
+
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_is_absent_and_unknown_keys_fail() {
+        let l = Launch::from_json(
+            r#"{"path":"C:\\a.exe","user":{"name":null,"groups":null},"signer":{"valid":null},"version":null}"#,
+        )
+        .unwrap();
+        assert_eq!(l.user.as_ref().unwrap().groups.len(), 0);
+        assert!(!l.signer.as_ref().unwrap().valid);
+        assert!(l.version.is_none());
+        let e = Launch::from_json(r#"{"path":"C:\\a.exe","usr":{}}"#).unwrap_err();
+        assert!(e.to_string().contains("usr"), "{e}");
+        assert!(Launch::from_json(r#"{"user":{}}"#).is_err());
+        assert!(Launch::from_json(r#"{"path":""}"#).is_err());
+    }
+
+    #[test]
+    fn hex_and_guid() {
+        let h = "499CF3973C308A15FA1F8FC4A27D53F781223618013FF1B9BEF4FD087CEFC16B";
+        assert_eq!(parse_hex32(h), parse_hex32(&h.to_lowercase()));
+        assert!(parse_hex32(&h[1..]).is_none());
+        assert!(parse_hex32(&format!("{}g", &h[1..])).is_none());
+        let a = parse_guid("{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}").unwrap();
+        assert_eq!(Some(a), parse_guid("74246bfc-4c96-11d0-abef-0020af6b0b7a"));
+        assert_eq!(format_guid(a), "{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}");
+        for bad in [
+            "{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A",
+            "74246BFC4C9611D0ABEF0020AF6B0B7A",
+            "{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A-1}",
+            "{7424-6BFC-4C96-11D0-ABEF-0020AF6B0B7A}",
+            "{ZZ246BFC-4C96-11D0-ABEF-0020AF6B0B7A}",
+        ] {
+            assert!(parse_guid(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn versions() {
+        let v = |s| Version::parse_exact(s).unwrap();
+        assert!(v("22.99") > v("19.0.0.0"));
+        assert_eq!(v("4.0"), v("4.0.0.0"));
+        assert!(v("10.0.2") < v("10.0.10"));
+        assert!(Version::parse_exact("1.x").is_none());
+        assert!(Version::parse_exact("").is_none());
+        assert!(Version::parse_exact("1.").is_none());
+        assert_eq!(
+            Version::parse_prefix("10.0.19041.1 (WinBuild.160101.0800)"),
+            Some(v("10.0.19041.1"))
+        );
+        assert_eq!(Version::parse_prefix("1."), Some(v("1")));
+        assert!(Version::parse_prefix("v1").is_none());
+        assert!(Version::parse_exact("99999999999999999999999").is_none());
+    }
+}

@@ -1,0 +1,751 @@
+//! The compiled policy and evaluation (policy.md §3–§5).
+//!
+//! [`CompiledPolicy`] is built once from a [`Policy`] and is immutable, `Send + Sync` and
+//! cheap to clone (an `Arc`). [`CompiledPolicy::evaluate`] is a pure function of the compiled
+//! policy, the launch and the time: it normalizes the path into a reused per-thread buffer,
+//! probes the indexes of [`index`] and the path trie for candidate applications, checks each
+//! candidate's criteria, orders the matching entries by the total precedence of §4 and
+//! explains the winner. A launch that matches nothing allocates nothing.
+
+mod decision;
+pub(crate) mod index;
+pub(crate) mod pathtrie;
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+pub use decision::{Decision, Outcome, Warning};
+use index::{Field, Index};
+use pathtrie::{PathTrie, TrieScratch};
+
+use crate::launch::{Facts, Launch, LaunchError};
+use crate::paths::{self, LaunchPathFacts, Platform};
+use crate::policy::load::{GroupSel, ParsedApp, ParsedGroup, ParsedJit, ParsedList, Scope};
+use crate::policy::{Elevation, Policy};
+use crate::Duration;
+
+/// Three-valued result of an application's criteria: an unknown criterion (an unresolved
+/// path) holds for deny entries only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tri {
+    False,
+    Unknown,
+    True,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CApp {
+    pub p: ParsedApp,
+    /// Privilege lists that name this application.
+    pub lists: Vec<u32>,
+    pub in_allowlist: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub name: String,
+    pub revision: Option<i64>,
+    pub platform: Platform,
+    pub groups: Vec<ParsedGroup>,
+    pub apps: Vec<CApp>,
+    pub lists: Vec<ParsedList>,
+    pub jits: Vec<ParsedJit>,
+    /// Lists with `applications: all`.
+    pub all_lists: Vec<u32>,
+    pub has_allowlist: bool,
+    pub index: Index,
+    pub trie: PathTrie,
+    /// Applications of deny lists with a `path` criterion (candidates when the path is unresolved).
+    pub deny_path_apps: Vec<u32>,
+    /// Applications of deny lists with a `fileName` criterion (candidates when the file name is odd).
+    pub deny_name_apps: Vec<u32>,
+    pub requests_max: Duration,
+    pub policy: Policy,
+}
+
+/// An immutable policy ready to answer launches.
+///
+/// ```
+/// use jitaccess::{Launch, Outcome, Policy};
+/// let policy = Policy::from_yaml(r#"
+/// apiVersion: jitaccess/v1
+/// name: demo
+/// applications:
+///   - { id: tools, path: '%ProgramFiles%\Tools\' }
+/// privilegeLists:
+///   - { id: it, elevation: onRequest, applications: [tools], maxDuration: 2h }
+/// "#).unwrap();
+/// let compiled = policy.compile();
+/// let launch = Launch::from_json(r#"{"path": "c:/program files/TOOLS/x/y.exe"}"#).unwrap();
+/// let d = compiled.evaluate(&launch, chrono::Utc::now()).unwrap();
+/// assert_eq!(d.outcome, Outcome::Request);
+/// assert_eq!(d.rule.as_deref(), Some("it/tools"));
+/// assert_eq!(d.max_duration.unwrap().to_string(), "2h");
+/// ```
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// A matching entry, before ordering.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    Entry { list: u32, app: u32 },
+    All { list: u32 },
+    Jit { jit: u32, app: Option<u32> },
+    Grant { grant: u32 },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cand {
+    pub kind: Kind,
+    pub deny: bool,
+    pub strength: i8,
+    pub criteria: u8,
+    pub rank: u8,
+}
+
+/// Something outside the policy that may cover a launch: active requests and admin grants
+/// (lifecycle.md §3). Implemented by the lifecycle engine.
+pub(crate) trait Coverage {
+    /// Appends the ids of grants that cover the launch at `at`, with their rule names.
+    fn covering(&self, launch: &Launch, norm_path: &str, facts: &Facts, at: DateTime<Utc>, out: &mut Vec<(u32, String)>);
+}
+
+#[derive(Default)]
+struct Scratch {
+    path: String,
+    trie: TrieScratch,
+    path_hits: Vec<u32>,
+    apps: Vec<u32>,
+    matched: Vec<(u32, Tri)>,
+    cands: Vec<Cand>,
+    grants: Vec<(u32, String)>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn rank(e: Elevation) -> u8 {
+    match e {
+        Elevation::Deny => 3,
+        Elevation::OnRequest => 2,
+        Elevation::UserConfirmed => 1,
+        Elevation::Automatic => 0,
+    }
+}
+
+/// Whether the launch is in the group (policy.md §1, Groups).
+pub(crate) fn in_group(g: &ParsedGroup, launch: &Launch) -> bool {
+    if !g.users.is_empty() || !g.user_groups.is_empty() {
+        let user = launch.user.as_ref();
+        let name = user.and_then(|u| u.name.as_deref());
+        let sid = user.and_then(|u| u.sid.as_deref());
+        let by_user = g
+            .users
+            .iter()
+            .any(|p| name.is_some_and(|n| p.is_match(n)) || sid.is_some_and(|s| p.is_match(s)));
+        let by_group = !by_user
+            && user.is_some_and(|u| {
+                g.user_groups
+                    .iter()
+                    .any(|p| u.groups.iter().any(|grp| p.is_match(grp)))
+            });
+        if !by_user && !by_group {
+            return false;
+        }
+    }
+    if !g.computers.is_empty() || !g.computer_tags.is_empty() {
+        let computer = launch.computer.as_ref();
+        let by_name = computer
+            .and_then(|c| c.name.as_deref())
+            .is_some_and(|n| g.computers.iter().any(|p| p.is_match(n)));
+        let by_tag = !by_name
+            && computer.is_some_and(|c| {
+                g.computer_tags
+                    .iter()
+                    .any(|p| c.tags.iter().any(|t| p.is_match(t)))
+            });
+        if !by_name && !by_tag {
+            return false;
+        }
+    }
+    true
+}
+
+pub(crate) fn group_sel_holds(groups: &[ParsedGroup], sel: &GroupSel, launch: &Launch) -> bool {
+    match sel {
+        GroupSel::Named(i) => groups.get(*i).is_some_and(|g| in_group(g, launch)),
+        GroupSel::Inline(g) => in_group(g, launch),
+    }
+}
+
+fn in_scope(groups: &[ParsedGroup], scope: &Scope, launch: &Launch) -> bool {
+    match scope {
+        None => true,
+        Some(sels) => sels.iter().any(|s| group_sel_holds(groups, s, launch)),
+    }
+}
+
+impl CompiledPolicy {
+    pub(crate) fn new(policy: &Policy) -> CompiledPolicy {
+        let parsed = &policy.parsed;
+        let doc = policy.document();
+        let mut apps: Vec<CApp> = parsed
+            .apps
+            .iter()
+            .map(|p| CApp {
+                p: p.clone(),
+                lists: Vec::new(),
+                in_allowlist: false,
+            })
+            .collect();
+        let mut all_lists = Vec::new();
+        let mut deny_path_apps = Vec::new();
+        let mut deny_name_apps = Vec::new();
+        for (li, list) in parsed.lists.iter().enumerate() {
+            let Ok(li32) = u32::try_from(li) else { continue };
+            match &list.apps {
+                None => all_lists.push(li32),
+                Some(ids) => {
+                    for &a in ids {
+                        let Some(app) = apps.get_mut(a) else { continue };
+                        app.lists.push(li32);
+                        let Ok(a32) = u32::try_from(a) else { continue };
+                        if list.elevation == Elevation::Deny {
+                            if !app.p.paths.is_empty() {
+                                deny_path_apps.push(a32);
+                            }
+                            if !app.p.file_name.is_empty() {
+                                deny_name_apps.push(a32);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for v in [&mut deny_path_apps, &mut deny_name_apps] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        if let Some(allow) = &parsed.allowlist {
+            for &a in allow {
+                if let Some(app) = apps.get_mut(a) {
+                    app.in_allowlist = true;
+                }
+            }
+        }
+        let index = Index::build(&parsed.apps);
+        let mut trie = PathTrie::new(parsed.platform.case_insensitive());
+        for (i, app) in parsed.apps.iter().enumerate() {
+            let Ok(i32_) = u32::try_from(i) else { continue };
+            for rp in &app.paths {
+                trie.insert(rp, i32_);
+            }
+        }
+        trie.shrink();
+        CompiledPolicy {
+            inner: Arc::new(Inner {
+                name: doc.name.clone(),
+                revision: doc.revision,
+                platform: parsed.platform,
+                groups: parsed.groups.clone(),
+                apps,
+                lists: parsed.lists.clone(),
+                jits: parsed.jits.clone(),
+                all_lists,
+                has_allowlist: parsed.allowlist.is_some(),
+                index,
+                trie,
+                deny_path_apps,
+                deny_name_apps,
+                requests_max: doc.requests.max_duration,
+                policy: policy.clone(),
+            }),
+        }
+    }
+
+    /// The policy this was compiled from.
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The policy's revision, if it has one.
+    pub fn revision(&self) -> Option<i64> {
+        self.inner.revision
+    }
+
+    /// Decides one launch at time `at` (policy.md §4). Fails only for a malformed launch
+    /// (an empty path, a digest that is not 64 hex digits, a CLSID that is not a GUID).
+    pub fn evaluate(&self, launch: &Launch, at: DateTime<Utc>) -> Result<Decision, LaunchError> {
+        self.evaluate_inner(launch, at, None)
+    }
+
+    /// Decides many launches at one time; each result is independent.
+    pub fn evaluate_many<'a>(
+        &self,
+        launches: impl IntoIterator<Item = &'a Launch>,
+        at: DateTime<Utc>,
+    ) -> Vec<Result<Decision, LaunchError>> {
+        launches.into_iter().map(|l| self.evaluate(l, at)).collect()
+    }
+
+    pub(crate) fn evaluate_inner(
+        &self,
+        launch: &Launch,
+        at: DateTime<Utc>,
+        coverage: Option<&dyn Coverage>,
+    ) -> Result<Decision, LaunchError> {
+        let facts = launch.facts()?;
+        let run = |s: &mut Scratch| self.decide(launch, &facts, at, coverage, s);
+        Ok(SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut s) => run(&mut s),
+                Err(_) => run(&mut Scratch::default()),
+            })
+            .unwrap_or_else(|_| run(&mut Scratch::default())))
+    }
+
+    /// The three-valued result of an application's criteria.
+    fn app_state(&self, app: &ParsedApp, launch: &Launch, facts: &Facts, path: &PathView<'_>, s: &Scratch, id: u32) -> Tri {
+        let mut unknown = false;
+        macro_rules! need {
+            ($cond:expr) => {
+                if !$cond {
+                    return Tri::False;
+                }
+            };
+        }
+        let signer = launch.signer.as_ref().filter(|s| s.valid);
+        if !app.vendor.is_empty() {
+            need!(signer
+                .and_then(|s| s.publisher.as_deref())
+                .is_some_and(|p| app.vendor.iter().any(|v| v.is_match(p))));
+        }
+        if !app.thumbprints.is_empty() {
+            need!(signer.is_some() && facts.thumbprint.is_some_and(|t| app.thumbprints.contains(&t)));
+        }
+        let version = launch.version.as_ref();
+        if !app.product.is_empty() {
+            need!(version
+                .and_then(|v| v.product_name.as_deref())
+                .is_some_and(|p| app.product.iter().any(|x| x.is_match(p))));
+        }
+        if !app.original_file_name.is_empty() {
+            need!(version
+                .and_then(|v| v.original_file_name.as_deref())
+                .is_some_and(|p| app.original_file_name.iter().any(|x| x.is_match(p))));
+        }
+        if let Some(lo) = app.min_version {
+            need!(facts.version.is_some_and(|v| v >= lo));
+        }
+        if let Some(hi) = app.max_version {
+            need!(facts.version.is_some_and(|v| v <= hi));
+        }
+        if !app.sha256.is_empty() {
+            need!(facts.sha256.is_some_and(|h| app.sha256.contains(&h)));
+        }
+        if !app.clsid.is_empty() {
+            need!(facts.clsid.is_some_and(|g| app.clsid.contains(&g)));
+        }
+        if !app.command_line.is_empty() {
+            need!(launch
+                .command_line
+                .as_deref()
+                .is_some_and(|c| app.command_line.iter().any(|x| x.is_match(c))));
+        }
+        if !app.file_name.is_empty() {
+            if path.facts.last_component_odd {
+                unknown = true;
+            } else {
+                need!(app.file_name.iter().any(|x| x.is_match(path.file_name)));
+            }
+        }
+        if !app.paths.is_empty() {
+            if path.facts.unresolved.is_some() {
+                unknown = true;
+            } else {
+                need!(s.path_hits.binary_search(&id).is_ok());
+            }
+        }
+        if unknown { Tri::Unknown } else { Tri::True }
+    }
+
+    fn decide(
+        &self,
+        launch: &Launch,
+        facts: &Facts,
+        at: DateTime<Utc>,
+        coverage: Option<&dyn Coverage>,
+        s: &mut Scratch,
+    ) -> Decision {
+        let inner = &*self.inner;
+        let platform = inner.platform;
+        let path_facts = paths::normalize_launch(platform, &launch.path, &mut s.path);
+        let norm = std::mem::take(&mut s.path);
+        let view = PathView {
+            facts: path_facts,
+            file_name: paths::file_name(platform, &norm),
+        };
+
+        // 1. Candidate applications.
+        s.apps.clear();
+        s.path_hits.clear();
+        if path_facts.unresolved.is_none() {
+            inner
+                .trie
+                .matches(paths::components(platform, &norm), &mut s.trie, &mut s.path_hits);
+            s.path_hits.sort_unstable();
+            s.path_hits.dedup();
+            s.apps.extend_from_slice(&s.path_hits);
+        } else {
+            s.apps.extend_from_slice(&inner.deny_path_apps);
+        }
+        if path_facts.last_component_odd {
+            s.apps.extend_from_slice(&inner.deny_name_apps);
+        }
+        let ix = &inner.index;
+        if let Some(h) = facts.sha256 {
+            if let Some(v) = ix.sha256.get(&h) {
+                s.apps.extend_from_slice(v);
+            }
+        }
+        if let Some(g) = facts.clsid {
+            if let Some(v) = ix.clsid.get(&g) {
+                s.apps.extend_from_slice(v);
+            }
+        }
+        let signer = launch.signer.as_ref().filter(|x| x.valid);
+        if let (Some(_), Some(t)) = (signer, facts.thumbprint) {
+            if let Some(v) = ix.thumbprint.get(&t) {
+                s.apps.extend_from_slice(v);
+            }
+        }
+        if !path_facts.last_component_odd {
+            ix.field(Field::FileName).lookup(view.file_name, &mut s.apps);
+        }
+        let version = launch.version.as_ref();
+        if let Some(v) = version.and_then(|v| v.original_file_name.as_deref()) {
+            ix.field(Field::OriginalFileName).lookup(v, &mut s.apps);
+        }
+        if let Some(v) = version.and_then(|v| v.product_name.as_deref()) {
+            ix.field(Field::Product).lookup(v, &mut s.apps);
+        }
+        if let Some(v) = signer.and_then(|x| x.publisher.as_deref()) {
+            ix.field(Field::Vendor).lookup(v, &mut s.apps);
+        }
+        if let Some(v) = launch.command_line.as_deref() {
+            ix.field(Field::CommandLine).lookup(v, &mut s.apps);
+        }
+        s.apps.extend_from_slice(&ix.scan);
+        s.apps.sort_unstable();
+        s.apps.dedup();
+
+        // 2. Check each candidate's criteria.
+        s.matched.clear();
+        for i in 0..s.apps.len() {
+            let Some(&id) = s.apps.get(i) else { break };
+            let Some(app) = inner.apps.get(id as usize) else { continue };
+            let state = self.app_state(&app.p, launch, facts, &view, s, id);
+            if state != Tri::False {
+                s.matched.push((id, state));
+            }
+        }
+
+        // 3. Candidate entries.
+        s.cands.clear();
+        for &(id, state) in &s.matched {
+            let Some(app) = inner.apps.get(id as usize) else { continue };
+            for &li in &app.lists {
+                let Some(list) = inner.lists.get(li as usize) else { continue };
+                let deny = list.elevation == Elevation::Deny;
+                if (state == Tri::True || deny) && in_scope(&inner.groups, &list.scope, launch) {
+                    s.cands.push(Cand {
+                        kind: Kind::Entry { list: li, app: id },
+                        deny,
+                        strength: app.p.strength,
+                        criteria: u8::try_from(app.p.keys.len()).unwrap_or(u8::MAX),
+                        rank: rank(list.elevation),
+                    });
+                }
+            }
+        }
+        for &li in &inner.all_lists {
+            let Some(list) = inner.lists.get(li as usize) else { continue };
+            if in_scope(&inner.groups, &list.scope, launch) {
+                s.cands.push(Cand {
+                    kind: Kind::All { list: li },
+                    deny: list.elevation == Elevation::Deny,
+                    strength: -1,
+                    criteria: 0,
+                    rank: rank(list.elevation),
+                });
+            }
+        }
+        for (ji, jit) in inner.jits.iter().enumerate() {
+            let Ok(ji) = u32::try_from(ji) else { continue };
+            if !(jit.from <= at && at < jit.until) || !in_scope(&inner.groups, &jit.scope, launch) {
+                continue;
+            }
+            let app = match &jit.apps {
+                None => None,
+                Some(ids) => {
+                    let hit = s
+                        .matched
+                        .iter()
+                        .find(|(id, st)| *st == Tri::True && ids.contains(&(*id as usize)));
+                    match hit {
+                        Some((id, _)) => Some(*id),
+                        None => continue,
+                    }
+                }
+            };
+            s.cands.push(Cand {
+                kind: Kind::Jit { jit: ji, app },
+                deny: false,
+                strength: 0,
+                criteria: 0,
+                rank: 0,
+            });
+        }
+        s.grants.clear();
+        if let Some(cov) = coverage {
+            cov.covering(launch, &norm, facts, at, &mut s.grants);
+            for (gi, _) in &s.grants {
+                s.cands.push(Cand {
+                    kind: Kind::Grant { grant: *gi },
+                    deny: false,
+                    strength: 0,
+                    criteria: 0,
+                    rank: 0,
+                });
+            }
+        }
+        let mut warnings = Vec::new();
+        if path_facts.unresolved.is_some() {
+            warnings.push(Warning::UnresolvedPath);
+        }
+        s.path = norm;
+
+        if s.cands.is_empty() {
+            return Decision::none("no privilege list, JIT policy or grant matched this launch", warnings);
+        }
+
+        // 4. Precedence.
+        let grants = &s.grants;
+        s.cands.sort_by(|a, b| self.precedence(a, b, grants));
+        let Some(&winner) = s.cands.first() else {
+            return Decision::none("no privilege list, JIT policy or grant matched this launch", warnings);
+        };
+        let rule_of = |c: &Cand| self.rule_string(c, grants);
+        let outcome = match winner.kind {
+            Kind::Entry { list, .. } | Kind::All { list } => match inner.lists.get(list as usize).map(|l| l.elevation) {
+                Some(Elevation::Automatic) => Outcome::Elevate,
+                Some(Elevation::UserConfirmed) => Outcome::Confirm,
+                Some(Elevation::OnRequest) => Outcome::Request,
+                Some(Elevation::Deny) | None => Outcome::Deny,
+            },
+            Kind::Jit { .. } | Kind::Grant { .. } => Outcome::Elevate,
+        };
+
+        // 5. Allowlist.
+        if inner.has_allowlist && outcome.is_elevating() {
+            let allowed = s.matched.iter().any(|(id, st)| {
+                *st == Tri::True && inner.apps.get(*id as usize).is_some_and(|a| a.in_allowlist)
+            });
+            if !allowed {
+                warnings.push(Warning::NotAllowlisted);
+                let shadowed: Vec<String> = s.cands.iter().map(rule_of).collect();
+                let reason = format!(
+                    "{} matched, but the launch is not in the allowlist, so it runs with standard rights",
+                    shadowed.first().map(String::as_str).unwrap_or("an entry")
+                );
+                return Decision {
+                    outcome: Outcome::None,
+                    rule: None,
+                    elevation: None,
+                    max_duration: None,
+                    shadowed,
+                    warnings,
+                    reason: Cow::Owned(reason),
+                    application: None,
+                    privilege_list: None,
+                };
+            }
+        }
+
+        let (elevation, max_duration, application, privilege_list) = match winner.kind {
+            Kind::Entry { list, app } => {
+                let l = inner.lists.get(list as usize);
+                let md = (outcome == Outcome::Request)
+                    .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
+                (
+                    l.map(|l| l.elevation),
+                    md,
+                    inner.apps.get(app as usize).map(|a| a.p.id.clone()),
+                    l.map(|l| l.id.clone()),
+                )
+            }
+            Kind::All { list } => {
+                let l = inner.lists.get(list as usize);
+                let md = (outcome == Outcome::Request)
+                    .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
+                (l.map(|l| l.elevation), md, None, l.map(|l| l.id.clone()))
+            }
+            Kind::Jit { app, .. } => (None, None, app.and_then(|a| inner.apps.get(a as usize)).map(|a| a.p.id.clone()), None),
+            Kind::Grant { .. } => (None, None, None, None),
+        };
+        let shadowed: Vec<String> = s.cands.iter().skip(1).map(rule_of).collect();
+        let reason = self.reason(&winner, s.cands.get(1), &s.matched, path_facts, grants);
+        Decision {
+            outcome,
+            rule: Some(rule_of(&winner)),
+            elevation,
+            max_duration,
+            shadowed,
+            warnings,
+            reason: Cow::Owned(reason),
+            application,
+            privilege_list,
+        }
+    }
+
+    /// The parts whose concatenation is the `rule` string of a candidate.
+    fn rule_parts<'a>(&'a self, c: &Cand, grants: &'a [(u32, String)]) -> [&'a str; 3] {
+        let inner = &*self.inner;
+        match c.kind {
+            Kind::Entry { list, app } => [
+                inner.lists.get(list as usize).map_or("", |l| l.id.as_str()),
+                "/",
+                inner.apps.get(app as usize).map_or("", |a| a.p.id.as_str()),
+            ],
+            Kind::All { list } => [inner.lists.get(list as usize).map_or("", |l| l.id.as_str()), "/*", ""],
+            Kind::Jit { jit, .. } => ["jit:", inner.jits.get(jit as usize).map_or("", |j| j.id.as_str()), ""],
+            Kind::Grant { grant } => [
+                "grant:",
+                grants.iter().find(|(g, _)| *g == grant).map_or("", |(_, id)| id.as_str()),
+                "",
+            ],
+        }
+    }
+
+    fn rule_string(&self, c: &Cand, grants: &[(u32, String)]) -> String {
+        self.rule_parts(c, grants).concat()
+    }
+
+    /// The total order of policy.md §4: `Less` means `a` wins over `b`.
+    fn precedence(&self, a: &Cand, b: &Cand, grants: &[(u32, String)]) -> Ordering {
+        let special = |c: &Cand| matches!(c.kind, Kind::Jit { .. } | Kind::Grant { .. });
+        b.deny
+            .cmp(&a.deny)
+            .then_with(|| special(b).cmp(&special(a)))
+            .then_with(|| {
+                if special(a) && special(b) {
+                    Ordering::Equal
+                } else {
+                    b.strength
+                        .cmp(&a.strength)
+                        .then(b.criteria.cmp(&a.criteria))
+                        .then(b.rank.cmp(&a.rank))
+                }
+            })
+            .then_with(|| {
+                let pa = self.rule_parts(a, grants);
+                let pb = self.rule_parts(b, grants);
+                pa.iter()
+                    .flat_map(|p| p.bytes())
+                    .cmp(pb.iter().flat_map(|p| p.bytes()))
+            })
+    }
+
+    fn reason(
+        &self,
+        winner: &Cand,
+        runner_up: Option<&Cand>,
+        matched: &[(u32, Tri)],
+        path: LaunchPathFacts,
+        grants: &[(u32, String)],
+    ) -> String {
+        let inner = &*self.inner;
+        let mut text = match winner.kind {
+            Kind::Entry { list, app } => {
+                let l = inner.lists.get(list as usize);
+                let a = inner.apps.get(app as usize);
+                let keys = a.map(|a| a.p.keys.join(", ")).unwrap_or_default();
+                let unknown = matched.iter().any(|(id, st)| *id == app && *st == Tri::Unknown);
+                let list_id = l.map_or("", |l| l.id.as_str());
+                let app_id = a.map_or("", |a| a.p.id.as_str());
+                if winner.deny {
+                    let mut t = format!("denied: application {app_id} in deny list {list_id} matched ({keys})");
+                    if unknown {
+                        let why = path.unresolved.map_or("unresolved", |u| u.description());
+                        t.push_str(&format!("; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"));
+                    }
+                    t
+                } else {
+                    format!("matched application {app_id} in privilege list {list_id} ({keys})")
+                }
+            }
+            Kind::All { list } => {
+                let l = inner.lists.get(list as usize).map_or("", |l| l.id.as_str());
+                if winner.deny {
+                    format!("denied: deny list {l} applies to all applications")
+                } else {
+                    format!("privilege list {l} applies to all applications")
+                }
+            }
+            Kind::Jit { jit, .. } => match inner.jits.get(jit as usize) {
+                Some(j) => format!(
+                    "JIT policy {} is in its window ({} to {})",
+                    j.id,
+                    j.from.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                    j.until.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                ),
+                None => "a JIT policy is in its window".to_string(),
+            },
+            Kind::Grant { grant } => {
+                let id = grants.iter().find(|(g, _)| *g == grant).map_or("", |(_, id)| id.as_str());
+                format!("active request or grant {id} covers this launch")
+            }
+        };
+        if let Some(r) = runner_up {
+            let step = if winner.deny && !r.deny {
+                "deny wins over every other entry".to_string()
+            } else if matches!(winner.kind, Kind::Jit { .. } | Kind::Grant { .. })
+                && !matches!(r.kind, Kind::Jit { .. } | Kind::Grant { .. })
+            {
+                "grants and JIT policies win over list entries".to_string()
+            } else if matches!(winner.kind, Kind::Jit { .. } | Kind::Grant { .. }) {
+                "by rule name".to_string()
+            } else if winner.strength != r.strength {
+                format!("stronger application identity ({} over {})", winner.strength, r.strength)
+            } else if winner.criteria != r.criteria {
+                format!("more criteria ({} over {})", winner.criteria, r.criteria)
+            } else if winner.rank != r.rank {
+                "more restrictive elevation".to_string()
+            } else {
+                "by rule name".to_string()
+            };
+            text.push_str(&format!(
+                "; takes precedence over {} ({step})",
+                self.rule_string(r, grants)
+            ));
+        }
+        text
+    }
+}
+
+struct PathView<'a> {
+    facts: LaunchPathFacts,
+    file_name: &'a str,
+}

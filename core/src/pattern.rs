@@ -1,0 +1,588 @@
+//! Wildcard patterns for policy subjects, resources and actions.
+//!
+//! # Syntax
+//!
+//! * `*` matches any run of characters, including the empty run and
+//!   including separators such as `/`, `:` or `.`.
+//! * `?` matches exactly one character (one Unicode scalar value, i.e. one
+//!   `char`, whatever its UTF-8 length).
+//! * Every other character is literal. There is **no escape syntax**: a
+//!   pattern cannot match a literal `*` or `?` other than through a wildcard.
+//! * A pattern is anchored at both ends: `adm*` matches `admins` but
+//!   `dm*` does not.
+//!
+//! Every string is a valid pattern, so [`Pattern::new`] cannot fail.
+//!
+//! # Case
+//!
+//! A pattern is case-sensitive or case-insensitive, chosen at construction.
+//! Case-insensitive patterns compare with Unicode *simple* case folding (see
+//! [`crate::fold`]): `Σ`, `σ` and `ς` are equal, `K` (Kelvin sign) equals `k`,
+//! but `ß` does not equal `ss`. Folding maps one char to one char, so `?`
+//! matches the same number of chars with or without folding.
+//!
+//! # Costs
+//!
+//! [`Pattern::new`] folds the pattern once, collapses runs of `*` and records
+//! where the literal prefix (before the first wildcard) and the literal suffix
+//! (after the last wildcard) end. [`Pattern::is_match`] never allocates:
+//!
+//! * a pattern without wildcards compares like [`crate::fold::fold_eq`];
+//! * otherwise the literal prefix is matched at the start of the input and the
+//!   literal suffix at its end, in time linear in their lengths, so
+//!   `prefix*`, `*suffix` and `prefix*suffix` cost no more than a string
+//!   comparison;
+//! * whatever lies between is matched by the classic greedy algorithm that
+//!   remembers only the last `*` to backtrack to, which runs in
+//!   O(input length × pattern length) time in the worst case (for example
+//!   `*a*a*a*b` against a long run of `a`s) and O(1) space. There is no
+//!   exponential blow-up.
+//!
+//! Input chars are decoded from UTF-8 and folded on the fly (a branch for
+//! ASCII, a binary search otherwise).
+//!
+//! # Example
+//!
+//! ```
+//! use jitaccess::pattern::Pattern;
+//!
+//! let p = Pattern::new("db-*-prod?", true);
+//! assert!(p.is_match("DB-billing-prod1"));
+//! assert!(p.is_match("db--prodΣ"));
+//! assert!(!p.is_match("db-billing-prod"));
+//! assert_eq!(p.literal_prefix(), "db-");
+//! ```
+
+use std::fmt;
+
+use crate::fold::{fold_char, fold_eq};
+
+/// A compiled wildcard pattern (`*` = any run, `?` = one char, all else
+/// literal), case-sensitive or case-insensitive.
+///
+/// See the [module docs](self) for the semantics. Equality is structural:
+/// two patterns are equal when they have the same source and the same case
+/// mode.
+///
+/// # Example
+///
+/// ```
+/// use jitaccess::pattern::Pattern;
+///
+/// let p = Pattern::new("arn:*:s3:::logs-??", true);
+/// assert!(p.is_match("ARN:aws:s3:::LOGS-01"));
+/// assert!(!p.is_match("arn:aws:s3:::logs-001"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    /// The pattern as written.
+    source: Box<str>,
+    /// The pattern folded (when case-insensitive) with runs of `*` collapsed.
+    /// `*` and `?` in it are always wildcards: no other char folds to them.
+    folded: Box<str>,
+    case_insensitive: bool,
+    /// Byte offset in `folded` of the first wildcard (`folded.len()` if none).
+    prefix_end: usize,
+    /// Byte offset in `folded` just after the last wildcard (0 if none).
+    suffix_start: usize,
+    /// Number of chars every match has at least (the non-`*` chars).
+    min_chars: usize,
+}
+
+impl Pattern {
+    /// Compiles `src`; `case_insensitive` selects simple case folding.
+    ///
+    /// Never fails: every string is a pattern. Runs of `*` are collapsed
+    /// (`a**b` behaves exactly like `a*b`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// let p = Pattern::new("Admin*", true);
+    /// assert!(p.is_match("ADMINISTRATORS"));
+    /// let exact = Pattern::new("Admin*", false);
+    /// assert!(!exact.is_match("ADMINISTRATORS"));
+    /// ```
+    #[must_use]
+    pub fn new(src: &str, case_insensitive: bool) -> Pattern {
+        let mut folded = String::with_capacity(src.len());
+        let mut min_chars = 0;
+        for c in src.chars() {
+            if c == '*' {
+                if !folded.ends_with('*') {
+                    folded.push('*');
+                }
+                continue;
+            }
+            min_chars += 1;
+            folded.push(if case_insensitive { fold_char(c) } else { c });
+        }
+        let is_wild = |c: char| c == '*' || c == '?';
+        let prefix_end = folded.find(is_wild).unwrap_or(folded.len());
+        let suffix_start = folded.rfind(is_wild).map_or(0, |i| i + 1);
+        Pattern {
+            source: src.into(),
+            folded: folded.into_boxed_str(),
+            case_insensitive,
+            prefix_end,
+            suffix_start,
+            min_chars,
+        }
+    }
+
+    /// Returns whether `input` matches the whole pattern.
+    ///
+    /// Does not allocate; worst case O(`input.len()` × pattern length).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// let p = Pattern::new("*.example.?om", true);
+    /// assert!(p.is_match("WWW.Example.com"));
+    /// assert!(p.is_match(".example.çom"));
+    /// assert!(!p.is_match("example.com"));
+    /// assert!(Pattern::new("", true).is_match(""));
+    /// assert!(Pattern::new("*", true).is_match(""));
+    /// ```
+    #[must_use]
+    pub fn is_match(&self, input: &str) -> bool {
+        // Every char takes at least one byte.
+        if input.len() < self.min_chars {
+            return false;
+        }
+        if self.case_insensitive {
+            self.is_match_impl::<true>(input)
+        } else {
+            self.is_match_impl::<false>(input)
+        }
+    }
+
+    fn is_match_impl<const CI: bool>(&self, input: &str) -> bool {
+        if self.is_literal() {
+            return if CI {
+                fold_eq(input, &self.folded)
+            } else {
+                input == &*self.folded
+            };
+        }
+        let Some(rest) = strip_prefix::<CI>(input, self.literal_prefix()) else {
+            return false;
+        };
+        let Some(rest) = strip_suffix::<CI>(rest, self.literal_suffix()) else {
+            return false;
+        };
+        // Starts and ends with a wildcard; `*` alone is the common case.
+        let middle = self
+            .folded
+            .get(self.prefix_end..self.suffix_start)
+            .unwrap_or("");
+        middle == "*" || wildcard_match::<CI>(middle, rest)
+    }
+
+    /// Returns whether the pattern has no wildcard (`*` or `?`), so that it
+    /// matches exactly one string (up to case, when case-insensitive).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert!(Pattern::new("alice", true).is_literal());
+    /// assert!(Pattern::new("", true).is_literal());
+    /// assert!(!Pattern::new("al?ce", true).is_literal());
+    /// ```
+    #[must_use]
+    pub fn is_literal(&self) -> bool {
+        self.prefix_end == self.folded.len()
+    }
+
+    /// Returns the literal text when the pattern has no wildcard: folded when
+    /// the pattern is case-insensitive, as written otherwise.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert_eq!(Pattern::new("ΑΛΦΑ", true).literal(), Some("αλφα"));
+    /// assert_eq!(Pattern::new("ΑΛΦΑ", false).literal(), Some("ΑΛΦΑ"));
+    /// assert_eq!(Pattern::new("a*", true).literal(), None);
+    /// ```
+    #[must_use]
+    pub fn literal(&self) -> Option<&str> {
+        self.is_literal().then_some(&*self.folded)
+    }
+
+    /// Returns the literal text before the first wildcard (folded when
+    /// case-insensitive). Every matching input starts with it (under folding).
+    /// For a literal pattern this is the whole literal.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert_eq!(Pattern::new("Prod-*-DB", true).literal_prefix(), "prod-");
+    /// assert_eq!(Pattern::new("?x", true).literal_prefix(), "");
+    /// ```
+    #[must_use]
+    pub fn literal_prefix(&self) -> &str {
+        self.folded.get(..self.prefix_end).unwrap_or("")
+    }
+
+    /// Returns the literal text after the last wildcard (folded when
+    /// case-insensitive). Every matching input ends with it (under folding).
+    /// For a literal pattern this is the whole literal.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert_eq!(Pattern::new("Prod-*-DB", true).literal_suffix(), "-db");
+    /// assert_eq!(Pattern::new("x*", true).literal_suffix(), "");
+    /// ```
+    #[must_use]
+    pub fn literal_suffix(&self) -> &str {
+        self.folded.get(self.suffix_start..).unwrap_or("")
+    }
+
+    /// Returns the pattern as written.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert_eq!(Pattern::new("A**b", true).source(), "A**b");
+    /// ```
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Returns whether the pattern compares with simple case folding.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use jitaccess::pattern::Pattern;
+    ///
+    /// assert!(Pattern::new("a", true).case_insensitive());
+    /// assert!(!Pattern::new("a", false).case_insensitive());
+    /// ```
+    #[must_use]
+    pub fn case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+}
+
+impl fmt::Display for Pattern {
+    /// Writes the pattern as written.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// Folds an input char when case-insensitive.
+#[inline]
+fn fold_if<const CI: bool>(c: char) -> char {
+    if CI { fold_char(c) } else { c }
+}
+
+/// Strips a folded literal `prefix` from the start of `input`.
+fn strip_prefix<'a, const CI: bool>(input: &'a str, prefix: &str) -> Option<&'a str> {
+    if !CI {
+        return input.strip_prefix(prefix);
+    }
+    let mut chars = input.chars();
+    for p in prefix.chars() {
+        if fold_char(chars.next()?) != p {
+            return None;
+        }
+    }
+    Some(chars.as_str())
+}
+
+/// Strips a folded literal `suffix` from the end of `input`.
+fn strip_suffix<'a, const CI: bool>(input: &'a str, suffix: &str) -> Option<&'a str> {
+    if !CI {
+        return input.strip_suffix(suffix);
+    }
+    let mut chars = input.chars();
+    for p in suffix.chars().rev() {
+        if fold_char(chars.next_back()?) != p {
+            return None;
+        }
+    }
+    Some(chars.as_str())
+}
+
+/// The first char of `s` at byte offset `at`, if any.
+#[inline]
+fn char_at(s: &str, at: usize) -> Option<char> {
+    s.get(at..).and_then(|rest| rest.chars().next())
+}
+
+/// Matches `text` against the folded pattern `pat` (wildcards included).
+///
+/// The greedy algorithm: advance on literal and `?` matches; on `*` remember
+/// the position and first let it match nothing; on a mismatch let the last
+/// `*` absorb one more char and retry from just after it. Backtracking to the
+/// last `*` only is complete because an earlier `*` could only absorb text
+/// that the last one can absorb as well. O(|text| × |pat|) time, O(1) space.
+fn wildcard_match<const CI: bool>(pat: &str, text: &str) -> bool {
+    let (mut p, mut t) = (0, 0);
+    // (pattern offset just after the last `*`, text offset where it stops)
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(tc) = char_at(text, t) {
+        match char_at(pat, p) {
+            Some('*') => {
+                p += 1;
+                star = Some((p, t));
+                continue;
+            }
+            Some(pc) if pc == '?' || pc == fold_if::<CI>(tc) => {
+                p += pc.len_utf8();
+                t += tc.len_utf8();
+                continue;
+            }
+            _ => {}
+        }
+        // Mismatch (or pattern exhausted): backtrack to the last `*`.
+        let Some((sp, st)) = star else {
+            return false;
+        };
+        let Some(absorbed) = char_at(text, st) else {
+            return false;
+        };
+        let st = st + absorbed.len_utf8();
+        star = Some((sp, st));
+        p = sp;
+        t = st;
+    }
+    // Text exhausted: only `*` may remain (runs are collapsed: at most one).
+    pat.get(p..)
+        .is_some_and(|rest| rest.bytes().all(|b| b == b'*'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fold::fold_string;
+    use proptest::prelude::*;
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+
+    /// Equality of chars under simple case folding, from regex-syntax
+    /// (independent of `crate::fold`).
+    fn same_orbit(a: char, b: char) -> bool {
+        let mut cls = ClassUnicode::new([ClassUnicodeRange::new(a, a)]);
+        cls.case_fold_simple();
+        cls.iter().any(|r| r.start() <= b && b <= r.end())
+    }
+
+    /// Reference matcher: dynamic programming over the raw pattern chars.
+    fn reference(pattern: &str, input: &str, ci: bool) -> bool {
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = input.chars().collect();
+        // m[i][j]: p[i..] matches t[j..]
+        let mut m = vec![vec![false; t.len() + 1]; p.len() + 1];
+        m[p.len()][t.len()] = true;
+        for i in (0..p.len()).rev() {
+            for j in (0..=t.len()).rev() {
+                m[i][j] = match p[i] {
+                    '*' => m[i + 1][j] || (j < t.len() && m[i][j + 1]),
+                    '?' => j < t.len() && m[i + 1][j + 1],
+                    c => {
+                        j < t.len()
+                            && (if ci { same_orbit(c, t[j]) } else { c == t[j] })
+                            && m[i + 1][j + 1]
+                    }
+                };
+            }
+        }
+        m[0][0]
+    }
+
+    fn m(p: &str, input: &str) -> bool {
+        Pattern::new(p, true).is_match(input)
+    }
+
+    #[test]
+    fn empty_and_star() {
+        assert!(m("", ""));
+        assert!(!m("", "a"));
+        assert!(m("*", ""));
+        assert!(m("*", "anything/at:all"));
+        assert!(m("**", ""));
+        assert!(!m("?", ""));
+        assert!(m("?*", "x"));
+        assert!(!m("?*", ""));
+        assert!(m("a*", "a"));
+        assert!(m("*a", "a"));
+        assert!(m("a*a", "aa"));
+        assert!(!m("a*a", "a"));
+        assert!(m("*/*", "/"));
+        assert!(m("a*b*c", "abc"));
+        assert!(m("a*b*c", "a/x/b/y/c"));
+        assert!(!m("a*b*c", "a/x/b/y/cd"));
+    }
+
+    #[test]
+    fn question_mark_is_one_char() {
+        assert!(m("?", "é"));
+        assert!(m("?", "𐐀"));
+        assert!(m("?", "\u{212A}"));
+        assert!(!m("?", "e\u{301}")); // two chars
+        assert!(m("??", "e\u{301}"));
+        assert!(m("a?c", "aßc"));
+        assert!(!m("a?c", "ac"));
+        assert!(m("*?", "ß"));
+        assert!(m("?*?", "日本"));
+        assert!(!m("?*?", "日"));
+    }
+
+    #[test]
+    fn case_folding() {
+        assert!(m("σ", "Σ"));
+        assert!(m("σ", "ς"));
+        assert!(m("ΟΔΥΣΣΕΥΣ", "οδυσσευς"));
+        assert!(m("k*", "\u{212A}elvin"));
+        assert!(m("*\u{212A}", "K"));
+        assert!(m("s?", "ſſ"));
+        assert!(m("ẞ", "ß"));
+        assert!(!m("ß", "ss"));
+        assert!(!m("ss", "ß"));
+        assert!(!m("s*s", "ß"));
+        assert!(!m("i", "İ"));
+        assert!(!m("i", "ı"));
+        assert!(m("I", "i"));
+        let cs = Pattern::new("Σ*", false);
+        assert!(cs.is_match("Σx"));
+        assert!(!cs.is_match("σx"));
+    }
+
+    #[test]
+    fn wildcards_are_not_escaped() {
+        assert!(m("a\\*", "a\\xyz"));
+        assert!(m("*", "*"));
+        assert!(m("?", "?"));
+        assert!(m("a?b", "a*b"));
+    }
+
+    #[test]
+    fn accessors() {
+        let p = Pattern::new("AB*?C*Σ", true);
+        assert_eq!(p.source(), "AB*?C*Σ");
+        assert_eq!(p.literal_prefix(), "ab");
+        assert_eq!(p.literal_suffix(), "σ");
+        assert_eq!(p.literal(), None);
+        assert!(!p.is_literal());
+        assert!(p.case_insensitive());
+        assert_eq!(p.to_string(), "AB*?C*Σ");
+        let lit = Pattern::new("Ab", true);
+        assert_eq!(lit.literal(), Some("ab"));
+        assert_eq!(lit.literal_prefix(), "ab");
+        assert_eq!(lit.literal_suffix(), "ab");
+        let star = Pattern::new("***", false);
+        assert_eq!((star.literal_prefix(), star.literal_suffix()), ("", ""));
+        assert_eq!(Pattern::new("a*", true), Pattern::new("a*", true));
+        assert_ne!(Pattern::new("a*", true), Pattern::new("a*", false));
+    }
+
+    #[test]
+    fn pathological_inputs_finish() {
+        let text = "a".repeat(10_000);
+        assert!(!m("*a*a*a*a*a*b", &text));
+        assert!(m("*a*a*a*a*a*", &text));
+        assert!(m("*a*a*a*a*a", &text));
+        assert!(!m("*a?a*a?a*a*b*", &text));
+        let text = "aÄ".repeat(5_000);
+        assert!(!m("*ä*ä*ä*ä*ä*b*", &text));
+        assert!(Pattern::new("*a*a*a*a*a*b", false).is_match(&(text.clone() + "b")));
+        let pattern = "*a".repeat(500) + "b";
+        assert!(!m(&pattern, &"a".repeat(2_000)));
+    }
+
+    fn small_string(max: usize) -> impl Strategy<Value = String> {
+        let alphabet = vec![
+            'a', 'A', 'b', '*', '?', 'ß', 'ẞ', 's', 'S', 'ſ', 'Σ', 'σ', 'ς', '\u{212A}', 'k',
+        ];
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..max)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    /// Replaces each char by another member of its case folding orbit.
+    fn recase(s: &str, seed: &[u8]) -> String {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut cls = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+                cls.case_fold_simple();
+                let orbit: Vec<char> = cls
+                    .iter()
+                    .flat_map(|r| {
+                        (u32::from(r.start())..=u32::from(r.end())).filter_map(char::from_u32)
+                    })
+                    .collect();
+                let k = usize::from(seed.get(i % seed.len().max(1)).copied().unwrap_or(0));
+                orbit[k % orbit.len()]
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn agrees_with_reference(pattern in small_string(10), input in small_string(12), ci in any::<bool>()) {
+            let p = Pattern::new(&pattern, ci);
+            let got = p.is_match(&input);
+            prop_assert_eq!(got, reference(&pattern, &input, ci), "pattern {:?} input {:?}", pattern, input);
+            if got {
+                let folded = if ci { fold_string(&input) } else { input.clone() };
+                prop_assert!(folded.starts_with(p.literal_prefix()));
+                prop_assert!(folded.ends_with(p.literal_suffix()));
+            }
+        }
+
+        #[test]
+        fn invariant_under_recasing(
+            pattern in small_string(10),
+            input in small_string(12),
+            seed in proptest::collection::vec(any::<u8>(), 1..12),
+        ) {
+            let p = Pattern::new(&pattern, true);
+            let recased = recase(&input, &seed);
+            prop_assert_eq!(p.is_match(&input), p.is_match(&recased));
+            let q = Pattern::new(&recase(&pattern, &seed), true);
+            prop_assert_eq!(p.is_match(&input), q.is_match(&input));
+        }
+
+        #[test]
+        fn literal_agrees_with_self_match(s in small_string(10)) {
+            let lit: String = s.chars().filter(|&c| c != '*' && c != '?').collect();
+            let p = Pattern::new(&lit, true);
+            prop_assert!(p.is_literal());
+            prop_assert!(p.is_match(&lit));
+            prop_assert!(p.is_match(&lit.to_uppercase()) == fold_eq(&lit, &lit.to_uppercase()));
+        }
+
+        #[test]
+        fn never_panics(pattern in "\\PC{0,16}", input in "\\PC{0,24}", ci in any::<bool>()) {
+            let p = Pattern::new(&pattern, ci);
+            let _ = p.is_match(&input);
+            let _ = (p.literal(), p.literal_prefix(), p.literal_suffix());
+            prop_assert!(Pattern::new(&input.replace(['*', '?'], ""), ci).is_match(&input.replace(['*', '?'], "")));
+        }
+
+        #[test]
+        fn arbitrary_agrees_with_reference(pattern in "[a-cA-C*?ßΣσς\\PC]{0,6}", input in "[a-cA-Cßσς\\PC]{0,8}", ci in any::<bool>()) {
+            prop_assert_eq!(Pattern::new(&pattern, ci).is_match(&input), reference(&pattern, &input, ci));
+        }
+    }
+}

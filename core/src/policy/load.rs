@@ -1,0 +1,1496 @@
+//! Hand-written conversion of a parsed document tree into [`PolicyDocument`] plus the
+//! pre-parsed forms the matcher needs, collecting every error with its document path.
+//!
+//! Serde's derived deserializers stop at the first error; administrators want the whole list,
+//! so the policy is read key by key here. The serde derives on the document types are kept
+//! for `from_document`, for serialization and for the JSON Schema; a test round-trips a
+//! document through both to keep the two in step.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use regex::Regex;
+
+use super::document::*;
+use super::{PolicyError, PolicyErrors};
+use crate::launch::{Version, parse_guid, parse_hex32};
+use crate::paths::{self, Platform, RulePath, Variables};
+use crate::pattern::Pattern;
+use crate::source::{Entry, Node, Span, Value};
+use crate::Duration;
+
+/// Largest compiled size of one regular expression in a policy.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A document path, built on the stack and rendered only when an error needs it.
+#[derive(Clone, Copy)]
+pub(crate) enum P<'a> {
+    Root,
+    Key(&'a P<'a>, &'a str),
+    Index(&'a P<'a>, usize),
+}
+
+impl P<'_> {
+    pub(crate) fn render(&self) -> String {
+        match self {
+            P::Root => String::new(),
+            P::Key(parent, key) => {
+                let mut s = parent.render();
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(key);
+                s
+            }
+            P::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
+    }
+}
+
+pub(crate) struct Cx {
+    pub errors: Vec<PolicyError>,
+}
+
+impl Cx {
+    pub(crate) fn error(&mut self, p: &P<'_>, span: Span, message: impl Into<String>) {
+        self.errors
+            .push(PolicyError::new(p.render(), Some(span), message.into()));
+    }
+}
+
+pub(crate) struct MapR<'n> {
+    entries: &'n [Entry],
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+}
+
+pub(crate) fn map<'n>(cx: &mut Cx, node: &'n Node, p: &P<'_>) -> Option<MapR<'n>> {
+    match &node.value {
+        Value::Map(entries) => Some(MapR {
+            entries,
+            used: vec![false; entries.len()],
+            known: Vec::new(),
+        }),
+        other => {
+            cx.error(p, node.span, format!("expected a mapping, found {}", other.kind_name()));
+            None
+        }
+    }
+}
+
+impl<'n> MapR<'n> {
+    /// The value of `key`; `None` when absent or null.
+    pub(crate) fn get(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.known.push(key);
+        let i = self.entries.iter().position(|e| e.key == key)?;
+        if let Some(u) = self.used.get_mut(i) {
+            *u = true;
+        }
+        let node = &self.entries.get(i)?.value;
+        (!matches!(node.value, Value::Null)).then_some(node)
+    }
+
+    pub(crate) fn finish(self, cx: &mut Cx, p: &P<'_>) {
+        for (entry, used) in self.entries.iter().zip(&self.used) {
+            if !used {
+                let hint = suggest(&entry.key, &self.known)
+                    .map(|k| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                let mut known = self.known.clone();
+                known.sort_unstable();
+                known.dedup();
+                cx.error(
+                    &P::Key(p, &entry.key),
+                    entry.key_span,
+                    format!("unknown key{hint}; expected one of {}", known.join(", ")),
+                );
+            }
+        }
+    }
+}
+
+/// The known key closest to `key`, if it is close enough to be a typo.
+fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = key.to_lowercase();
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+pub(crate) fn string(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<String> {
+    match &node.value {
+        Value::String(s) | Value::Number(s) => Some(s.clone()),
+        other => {
+            cx.error(p, node.span, format!("expected a string, found {}", other.kind_name()));
+            None
+        }
+    }
+}
+
+pub(crate) fn seq<'n>(cx: &mut Cx, node: &'n Node, p: &P<'_>) -> Option<&'n [Node]> {
+    match &node.value {
+        Value::Seq(items) => Some(items),
+        other => {
+            cx.error(p, node.span, format!("expected a list, found {}", other.kind_name()));
+            None
+        }
+    }
+}
+
+pub(crate) fn string_list(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<String>> {
+    let items = seq(cx, node, p)?;
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match string(cx, item, &P::Index(p, i)) {
+            Some(s) => out.push(s),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// A string or a non-empty list of strings, with the span of each string.
+pub(crate) fn one_or_many(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<(String, Span)>> {
+    match &node.value {
+        Value::Seq(items) => {
+            if items.is_empty() {
+                cx.error(p, node.span, "must not be an empty list; leave the key out instead");
+                return None;
+            }
+            let mut out = Vec::with_capacity(items.len());
+            let mut ok = true;
+            for (i, item) in items.iter().enumerate() {
+                match string(cx, item, &P::Index(p, i)) {
+                    Some(s) => out.push((s, item.span)),
+                    None => ok = false,
+                }
+            }
+            ok.then_some(out)
+        }
+        _ => string(cx, node, p).map(|s| vec![(s, node.span)]),
+    }
+}
+
+pub(crate) fn integer(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<i64> {
+    if let Value::Number(raw) = &node.value {
+        if let Ok(v) = raw.parse::<i64>() {
+            return Some(v);
+        }
+    }
+    cx.error(p, node.span, format!("expected an integer, found {}", describe(node)));
+    None
+}
+
+pub(crate) fn boolean(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<bool> {
+    if let Value::Bool(b) = node.value {
+        return Some(b);
+    }
+    cx.error(p, node.span, format!("expected true or false, found {}", describe(node)));
+    None
+}
+
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) | Value::Number(s) => format!("'{s}'"),
+        other => other.kind_name().to_string(),
+    }
+}
+
+pub(crate) fn duration(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Duration> {
+    let text = string(cx, node, p)?;
+    match text.parse::<Duration>() {
+        Ok(d) => Some(d),
+        Err(e) => {
+            cx.error(p, node.span, e.to_string());
+            None
+        }
+    }
+}
+
+pub(crate) fn time(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<DateTime<Utc>> {
+    let text = string(cx, node, p)?;
+    match DateTime::parse_from_rfc3339(text.trim()) {
+        Ok(t) => Some(t.with_timezone(&Utc)),
+        Err(e) => {
+            cx.error(
+                p,
+                node.span,
+                format!("'{text}' is not an RFC 3339 time with an offset, like 2026-11-24T08:00:00Z ({e})"),
+            );
+            None
+        }
+    }
+}
+
+/// `[A-Za-z0-9][A-Za-z0-9._-]{0,127}`
+pub(crate) fn valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    matches!(bytes.first(), Some(b) if b.is_ascii_alphanumeric())
+        && bytes.len() <= 128
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+fn id(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<String> {
+    let s = string(cx, node, p)?;
+    if valid_id(&s) {
+        Some(s)
+    } else {
+        cx.error(
+            p,
+            node.span,
+            format!("'{s}' is not a valid id: use 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit"),
+        );
+        None
+    }
+}
+
+fn regex(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<(String, Regex)> {
+    let text = string(cx, node, p)?;
+    match regex::RegexBuilder::new(&text)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+    {
+        Ok(re) => Some((text, re)),
+        Err(e) => {
+            let msg = e.to_string();
+            let first = msg.lines().last().unwrap_or("invalid regular expression").trim();
+            cx.error(p, node.span, format!("invalid regular expression '{text}': {first}"));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-parsed forms for the matcher and the lifecycle.
+
+/// A group with compiled patterns.
+#[derive(Clone, Debug)]
+pub(crate) struct ParsedGroup {
+    pub users: Vec<Pattern>,
+    pub user_groups: Vec<Pattern>,
+    pub computers: Vec<Pattern>,
+    pub computer_tags: Vec<Pattern>,
+}
+
+/// One entry of `appliesTo` or an approval rule's `groups`.
+#[derive(Clone, Debug)]
+pub(crate) enum GroupSel {
+    Named(usize),
+    Inline(ParsedGroup),
+}
+
+/// Who an entry applies to: `None` is everyone everywhere.
+pub(crate) type Scope = Option<Vec<GroupSel>>;
+
+/// The criteria of one application.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ParsedApp {
+    pub id: String,
+    pub vendor: Vec<Pattern>,
+    pub thumbprints: Vec<[u8; 32]>,
+    pub product: Vec<Pattern>,
+    pub file_name: Vec<Pattern>,
+    pub original_file_name: Vec<Pattern>,
+    pub min_version: Option<Version>,
+    pub max_version: Option<Version>,
+    pub sha256: Vec<[u8; 32]>,
+    pub clsid: Vec<u128>,
+    pub paths: Vec<RulePath>,
+    pub command_line: Vec<Pattern>,
+    /// The spec's criterion keys present, in table order (for `reason` texts).
+    pub keys: Vec<&'static str>,
+    pub strength: i8,
+}
+
+impl ParsedApp {
+    fn finish(&mut self) {
+        let mut keys = Vec::new();
+        for (key, present) in [
+            ("vendor", !self.vendor.is_empty()),
+            ("signerThumbprint", !self.thumbprints.is_empty()),
+            ("product", !self.product.is_empty()),
+            ("fileName", !self.file_name.is_empty()),
+            ("originalFileName", !self.original_file_name.is_empty()),
+            ("minVersion", self.min_version.is_some()),
+            ("maxVersion", self.max_version.is_some()),
+            ("sha256", !self.sha256.is_empty()),
+            ("clsid", !self.clsid.is_empty()),
+            ("path", !self.paths.is_empty()),
+            ("commandLine", !self.command_line.is_empty()),
+        ] {
+            if present {
+                keys.push(key);
+            }
+        }
+        let has = |k: &str| keys.contains(&k);
+        self.strength = if has("sha256") {
+            4
+        } else if has("signerThumbprint")
+            || has("clsid")
+            || (has("vendor") && has("product") && (has("fileName") || has("originalFileName")))
+        {
+            3
+        } else if has("vendor") && has("product") {
+            2
+        } else if has("vendor") {
+            1
+        } else {
+            0
+        };
+        self.keys = keys;
+    }
+}
+
+/// A privilege list with resolved references.
+#[derive(Clone, Debug)]
+pub(crate) struct ParsedList {
+    pub id: String,
+    pub scope: Scope,
+    pub elevation: Elevation,
+    /// `None` is `applications: all`.
+    pub apps: Option<Vec<usize>>,
+    pub max_duration: Option<Duration>,
+}
+
+/// A JIT policy with resolved references.
+#[derive(Clone, Debug)]
+pub(crate) struct ParsedJit {
+    pub id: String,
+    pub scope: Scope,
+    pub apps: Option<Vec<usize>>,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+}
+
+/// A weekly window, in minutes of the day, in a time zone.
+#[derive(Clone, Debug)]
+pub(crate) struct ParsedSchedule {
+    /// Bit 0 = Monday … bit 6 = Sunday.
+    pub days: u8,
+    pub from: u16,
+    pub to: u16,
+    pub tz: chrono_tz::Tz,
+}
+
+/// An autonomous approval rule with resolved references.
+#[derive(Clone, Debug)]
+pub(crate) struct ParsedRule {
+    pub id: String,
+    pub action: ApprovalAction,
+    pub applications: Option<Vec<usize>>,
+    pub privilege_lists: Option<Vec<usize>>,
+    pub groups: Option<Vec<GroupSel>>,
+    pub computers: Option<Vec<Pattern>>,
+    pub max_duration: Option<Duration>,
+    pub justification: Option<Regex>,
+    pub schedule: Option<ParsedSchedule>,
+    pub max_per_user: Option<(u32, Duration)>,
+}
+
+/// Everything the matcher and the lifecycle need, resolved and compiled once at load.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Parsed {
+    pub platform: Platform,
+    pub groups: Vec<ParsedGroup>,
+    pub group_ids: Vec<String>,
+    pub apps: Vec<ParsedApp>,
+    pub lists: Vec<ParsedList>,
+    pub jits: Vec<ParsedJit>,
+    pub allowlist: Option<Vec<usize>>,
+    pub justification_pattern: Option<Regex>,
+    pub approval_enabled: bool,
+    pub approval_rules: Vec<ParsedRule>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Loader {
+    cx: Cx,
+    platform: Platform,
+    variables: Variables,
+    group_index: HashMap<String, usize>,
+    app_index: HashMap<String, usize>,
+    list_index: HashMap<String, usize>,
+}
+
+/// Reads and validates a document tree.
+pub(crate) fn load(root: &Node) -> Result<(PolicyDocument, Parsed), PolicyErrors> {
+    let mut ld = Loader {
+        cx: Cx { errors: Vec::new() },
+        platform: Platform::Windows,
+        variables: Variables::builtin(Platform::Windows),
+        group_index: HashMap::new(),
+        app_index: HashMap::new(),
+        list_index: HashMap::new(),
+    };
+    let out = ld.document(root);
+    match out {
+        Some(v) if ld.cx.errors.is_empty() => Ok(v),
+        _ => {
+            let mut errors = ld.cx.errors;
+            if errors.is_empty() {
+                errors.push(PolicyError::new(String::new(), None, "invalid policy".into()));
+            }
+            errors.sort_by_key(|e| (e.line.unwrap_or(u32::MAX), e.column.unwrap_or(0)));
+            Err(PolicyErrors { errors })
+        }
+    }
+}
+
+impl Loader {
+    fn document(&mut self, root: &Node) -> Option<(PolicyDocument, Parsed)> {
+        let p = P::Root;
+        let mut m = map(&mut self.cx, root, &p)?;
+
+        let api_version = match m.get("apiVersion") {
+            Some(n) => {
+                let v = string(&mut self.cx, n, &P::Key(&p, "apiVersion"));
+                if let Some(v) = &v {
+                    if v != API_VERSION {
+                        self.cx.error(
+                            &P::Key(&p, "apiVersion"),
+                            n.span,
+                            format!("unsupported apiVersion '{v}'; this library reads '{API_VERSION}'"),
+                        );
+                    }
+                }
+                v
+            }
+            None => {
+                self.cx.error(&p, root.span, "missing required key 'apiVersion' (jitaccess/v1)");
+                None
+            }
+        };
+        let name = match m.get("name") {
+            Some(n) => string(&mut self.cx, n, &P::Key(&p, "name")),
+            None => {
+                self.cx.error(&p, root.span, "missing required key 'name'");
+                None
+            }
+        };
+        let revision = m
+            .get("revision")
+            .and_then(|n| integer(&mut self.cx, n, &P::Key(&p, "revision")));
+        let platform = match m.get("platform") {
+            Some(n) => {
+                let s = string(&mut self.cx, n, &P::Key(&p, "platform"));
+                match s.as_deref().map(str::parse::<Platform>) {
+                    Some(Ok(pl)) => pl,
+                    Some(Err(_)) => {
+                        self.cx.error(
+                            &P::Key(&p, "platform"),
+                            n.span,
+                            format!("unknown platform '{}'; expected windows, macos or linux", s.unwrap_or_default()),
+                        );
+                        Platform::Windows
+                    }
+                    None => Platform::Windows,
+                }
+            }
+            None => Platform::Windows,
+        };
+        self.platform = platform;
+
+        let variables = match m.get("variables") {
+            Some(n) => self.variables(n, &P::Key(&p, "variables")),
+            None => BTreeMap::new(),
+        };
+        self.variables = Variables::new(
+            platform,
+            variables.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+
+        let (groups, parsed_groups, group_ids) = match m.get("groups") {
+            Some(n) => self.groups(n, &P::Key(&p, "groups")),
+            None => (BTreeMap::new(), Vec::new(), Vec::new()),
+        };
+        let requests_node = m.get("requests");
+        let (requests, justification_pattern) = match requests_node {
+            Some(n) => self.requests(n, &P::Key(&p, "requests")),
+            None => (Requests::default(), None),
+        };
+        let (applications, parsed_apps) = match m.get("applications") {
+            Some(n) => self.applications(n, &P::Key(&p, "applications")),
+            None => (Vec::new(), Vec::new()),
+        };
+        let (allowlist, parsed_allowlist) = match m.get("allowlist") {
+            Some(n) => {
+                let pp = P::Key(&p, "allowlist");
+                match self.app_refs(n, &pp, false) {
+                    Some((Applications::Ids(ids), Some(idx))) => (Some(ids), Some(idx)),
+                    _ => (None, None),
+                }
+            }
+            None => (None, None),
+        };
+        let (privilege_lists, parsed_lists) = match m.get("privilegeLists") {
+            Some(n) => self.lists(n, &P::Key(&p, "privilegeLists"), &requests),
+            None => (Vec::new(), Vec::new()),
+        };
+        let (jit_policies, parsed_jits) = match m.get("jitPolicies") {
+            Some(n) => self.jits(n, &P::Key(&p, "jitPolicies")),
+            None => (Vec::new(), Vec::new()),
+        };
+        let (autonomous_approval, approval_enabled, approval_rules) =
+            match m.get("autonomousApproval") {
+                Some(n) => self.approval(n, &P::Key(&p, "autonomousApproval")),
+                None => (None, false, Vec::new()),
+            };
+        m.finish(&mut self.cx, &p);
+
+        let doc = PolicyDocument {
+            api_version: api_version?,
+            name: name?,
+            revision,
+            platform,
+            variables,
+            groups,
+            applications,
+            allowlist,
+            privilege_lists,
+            jit_policies,
+            requests,
+            autonomous_approval,
+        };
+        let parsed = Parsed {
+            platform,
+            groups: parsed_groups,
+            group_ids,
+            apps: parsed_apps,
+            lists: parsed_lists,
+            jits: parsed_jits,
+            allowlist: parsed_allowlist,
+            justification_pattern,
+            approval_enabled,
+            approval_rules,
+        };
+        Some((doc, parsed))
+    }
+
+    fn variables(&mut self, node: &Node, p: &P<'_>) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Value::Map(entries) = &node.value else {
+            self.cx.error(p, node.span, format!("expected a mapping of variable names to paths, found {}", node.value.kind_name()));
+            return out;
+        };
+        for e in entries {
+            let pp = P::Key(p, &e.key);
+            if e.key.is_empty() || !e.key.chars().all(|c| c.is_ascii_alphanumeric() || "_().-".contains(c)) {
+                self.cx.error(&pp, e.key_span, format!("'{}' is not a valid variable name (letters, digits, _ ( ) . -)", e.key));
+                continue;
+            }
+            if let Some(v) = string(&mut self.cx, &e.value, &pp) {
+                out.insert(e.key.clone(), v);
+            }
+        }
+        out
+    }
+
+    fn group(&mut self, node: &Node, p: &P<'_>) -> Option<(Group, ParsedGroup)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut list = |ld: &mut Loader, key: &'static str| -> Vec<String> {
+            m.get(key)
+                .and_then(|n| string_list(&mut ld.cx, n, &P::Key(p, key)))
+                .unwrap_or_default()
+        };
+        let users = list(self, "users");
+        let user_groups = list(self, "userGroups");
+        let computers = list(self, "computers");
+        let computer_tags = list(self, "computerTags");
+        m.finish(&mut self.cx, p);
+        if users.is_empty() && user_groups.is_empty() && computers.is_empty() && computer_tags.is_empty() {
+            self.cx.error(
+                p,
+                node.span,
+                "a group needs at least one of users, userGroups, computers, computerTags",
+            );
+            return None;
+        }
+        let pats = |v: &[String]| v.iter().map(|s| Pattern::new(s, true)).collect();
+        let parsed = ParsedGroup {
+            users: pats(&users),
+            user_groups: pats(&user_groups),
+            computers: pats(&computers),
+            computer_tags: pats(&computer_tags),
+        };
+        Some((
+            Group {
+                users,
+                user_groups,
+                computers,
+                computer_tags,
+            },
+            parsed,
+        ))
+    }
+
+    fn groups(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+    ) -> (BTreeMap<String, Group>, Vec<ParsedGroup>, Vec<String>) {
+        let mut out = BTreeMap::new();
+        let mut parsed = Vec::new();
+        let mut ids = Vec::new();
+        let Value::Map(entries) = &node.value else {
+            self.cx.error(p, node.span, format!("expected a mapping of group ids to groups, found {}", node.value.kind_name()));
+            return (out, parsed, ids);
+        };
+        for e in entries {
+            let pp = P::Key(p, &e.key);
+            if !valid_id(&e.key) {
+                self.cx.error(&pp, e.key_span, format!("'{}' is not a valid group id: use 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit", e.key));
+            }
+            if let Some((g, pg)) = self.group(&e.value, &pp) {
+                self.group_index.insert(e.key.clone(), parsed.len());
+                parsed.push(pg);
+                ids.push(e.key.clone());
+                out.insert(e.key.clone(), g);
+            }
+        }
+        (out, parsed, ids)
+    }
+
+    fn scope(&mut self, node: &Node, p: &P<'_>) -> Option<(Vec<GroupRef>, Vec<GroupSel>)> {
+        let items = seq(&mut self.cx, node, p)?;
+        if items.is_empty() {
+            self.cx.error(p, node.span, "must not be empty; leave appliesTo out to apply to everyone");
+            return None;
+        }
+        let mut refs = Vec::new();
+        let mut sels = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let pp = P::Index(p, i);
+            match &item.value {
+                Value::Map(_) => match self.group(item, &pp) {
+                    Some((g, pg)) => {
+                        refs.push(GroupRef::Inline(g));
+                        sels.push(GroupSel::Inline(pg));
+                    }
+                    None => ok = false,
+                },
+                _ => match string(&mut self.cx, item, &pp) {
+                    Some(id) => match self.group_index.get(&id) {
+                        Some(&g) => {
+                            sels.push(GroupSel::Named(g));
+                            refs.push(GroupRef::Id(id));
+                        }
+                        None => {
+                            self.cx.error(&pp, item.span, format!("unknown group '{id}'"));
+                            ok = false;
+                        }
+                    },
+                    None => ok = false,
+                },
+            }
+        }
+        ok.then_some((refs, sels))
+    }
+
+    fn requests(&mut self, node: &Node, p: &P<'_>) -> (Requests, Option<Regex>) {
+        let mut out = Requests::default();
+        let mut pattern = None;
+        let Some(mut m) = map(&mut self.cx, node, p) else {
+            return (out, None);
+        };
+        for (key, slot) in [
+            ("maxDuration", &mut out.max_duration),
+            ("defaultDuration", &mut out.default_duration),
+            ("pendingTimeout", &mut out.pending_timeout),
+        ] {
+            if let Some(n) = m.get(key) {
+                if let Some(d) = duration(&mut self.cx, n, &P::Key(p, key)) {
+                    *slot = d;
+                }
+            }
+        }
+        if let Some(n) = m.get("justification") {
+            let jp = P::Key(p, "justification");
+            if let Some(mut jm) = map(&mut self.cx, n, &jp) {
+                if let Some(n) = jm.get("minLength") {
+                    let kp = P::Key(&jp, "minLength");
+                    if let Some(v) = integer(&mut self.cx, n, &kp) {
+                        match u32::try_from(v) {
+                            Ok(v) if v >= 1 => out.justification.min_length = v,
+                            _ => self.cx.error(&kp, n.span, format!("must be at least 1 (a justification is always required), found {v}")),
+                        }
+                    }
+                }
+                if let Some(n) = jm.get("pattern") {
+                    if let Some((text, re)) = regex(&mut self.cx, n, &P::Key(&jp, "pattern")) {
+                        out.justification.pattern = Some(text);
+                        pattern = Some(re);
+                    }
+                }
+                jm.finish(&mut self.cx, &jp);
+            }
+        }
+        m.finish(&mut self.cx, p);
+        (out, pattern)
+    }
+
+    fn applications(&mut self, node: &Node, p: &P<'_>) -> (Vec<Application>, Vec<ParsedApp>) {
+        let mut out = Vec::new();
+        let mut parsed = Vec::new();
+        let Some(items) = seq(&mut self.cx, node, p) else {
+            return (out, parsed);
+        };
+        out.reserve(items.len());
+        parsed.reserve(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let pp = P::Index(p, i);
+            if let Some((app, pa)) = self.application(item, &pp) {
+                if self.app_index.contains_key(&app.id) {
+                    self.cx.error(&pp, item.span, format!("duplicate application id '{}'", app.id));
+                    continue;
+                }
+                self.app_index.insert(app.id.clone(), parsed.len());
+                out.push(app);
+                parsed.push(pa);
+            }
+        }
+        (out, parsed)
+    }
+
+    fn application(&mut self, node: &Node, p: &P<'_>) -> Option<(Application, ParsedApp)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut ok = true;
+        let id_v = match m.get("id") {
+            Some(n) => id(&mut self.cx, n, &P::Key(p, "id")),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'id'");
+                None
+            }
+        };
+        let mut app = Application::default();
+        let mut pa = ParsedApp::default();
+
+        // Pattern criteria.
+        for key in ["vendor", "product", "fileName", "originalFileName", "commandLine"] {
+            let Some(n) = m.get(key) else { continue };
+            let Some(items) = one_or_many(&mut self.cx, n, &P::Key(p, key)) else {
+                ok = false;
+                continue;
+            };
+            let pats: Vec<Pattern> = items.iter().map(|(s, _)| Pattern::new(s, true)).collect();
+            let strings = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
+            match key {
+                "vendor" => (app.vendor, pa.vendor) = (strings, pats),
+                "product" => (app.product, pa.product) = (strings, pats),
+                "fileName" => (app.file_name, pa.file_name) = (strings, pats),
+                "originalFileName" => (app.original_file_name, pa.original_file_name) = (strings, pats),
+                _ => (app.command_line, pa.command_line) = (strings, pats),
+            }
+        }
+        // Digests.
+        for key in ["sha256", "signerThumbprint"] {
+            let Some(n) = m.get(key) else { continue };
+            let kp = P::Key(p, key);
+            let Some(items) = one_or_many(&mut self.cx, n, &kp) else {
+                ok = false;
+                continue;
+            };
+            let mut digests = Vec::new();
+            for (i, (s, span)) in items.iter().enumerate() {
+                match parse_hex32(s.trim()) {
+                    Some(d) => digests.push(d),
+                    None => {
+                        let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
+                        self.cx.error(&ip, *span, format!("'{s}' is not 64 hex digits"));
+                        ok = false;
+                    }
+                }
+            }
+            let strings = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
+            if key == "sha256" {
+                (app.sha256, pa.sha256) = (strings, digests);
+            } else {
+                (app.signer_thumbprint, pa.thumbprints) = (strings, digests);
+            }
+        }
+        if let Some(n) = m.get("clsid") {
+            let kp = P::Key(p, "clsid");
+            if let Some(items) = one_or_many(&mut self.cx, n, &kp) {
+                for (i, (s, span)) in items.iter().enumerate() {
+                    match parse_guid(s.trim()) {
+                        Some(g) => pa.clsid.push(g),
+                        None => {
+                            let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
+                            self.cx.error(&ip, *span, format!("'{s}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"));
+                            ok = false;
+                        }
+                    }
+                }
+                app.clsid = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
+            } else {
+                ok = false;
+            }
+        }
+        for key in ["minVersion", "maxVersion"] {
+            let Some(n) = m.get(key) else { continue };
+            let kp = P::Key(p, key);
+            let Some(s) = string(&mut self.cx, n, &kp) else {
+                ok = false;
+                continue;
+            };
+            match Version::parse_exact(&s) {
+                Some(v) => {
+                    if key == "minVersion" {
+                        (app.min_version, pa.min_version) = (Some(s), Some(v));
+                    } else {
+                        (app.max_version, pa.max_version) = (Some(s), Some(v));
+                    }
+                }
+                None => {
+                    self.cx.error(&kp, n.span, format!("'{s}' is not a dotted version number like 22.99 or 4.0.1.0"));
+                    ok = false;
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (pa.min_version, pa.max_version) {
+            if lo > hi {
+                self.cx.error(p, node.span, "minVersion is above maxVersion: the application can never match");
+                ok = false;
+            }
+        }
+        if let Some(n) = m.get("path") {
+            let kp = P::Key(p, "path");
+            if let Some(items) = one_or_many(&mut self.cx, n, &kp) {
+                for (i, (s, span)) in items.iter().enumerate() {
+                    match paths::parse_rule_path(self.platform, s, &self.variables) {
+                        Ok(rp) => pa.paths.push(rp),
+                        Err(e) => {
+                            let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
+                            self.cx.error(&ip, *span, e.to_string());
+                            ok = false;
+                        }
+                    }
+                }
+                app.path = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
+            } else {
+                ok = false;
+            }
+        }
+        m.finish(&mut self.cx, p);
+        let id_v = id_v?;
+        pa.id = id_v.clone();
+        app.id = id_v;
+        pa.finish();
+        if pa.keys.is_empty() && ok {
+            self.cx.error(
+                p,
+                node.span,
+                format!("application '{}' has no criterion: give at least one of vendor, signerThumbprint, product, fileName, originalFileName, minVersion, maxVersion, sha256, clsid, path, commandLine", app.id),
+            );
+            return None;
+        }
+        ok.then_some((app, pa))
+    }
+
+    /// `applications:` of a list or JIT policy (`all` allowed), or the allowlist.
+    fn app_refs(&mut self, node: &Node, p: &P<'_>, allow_all: bool) -> Option<(Applications, Option<Vec<usize>>)> {
+        if let Value::String(s) = &node.value {
+            if s == "all" && allow_all {
+                return Some((Applications::All, None));
+            }
+            let expected = if allow_all { "a list of application ids or the string 'all'" } else { "a list of application ids" };
+            self.cx.error(p, node.span, format!("expected {expected}, found '{s}'"));
+            return None;
+        }
+        let items = seq(&mut self.cx, node, p)?;
+        let mut ids = Vec::new();
+        let mut idx = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let pp = P::Index(p, i);
+            let Some(id) = string(&mut self.cx, item, &pp) else {
+                ok = false;
+                continue;
+            };
+            match self.app_index.get(&id) {
+                Some(&a) => {
+                    if idx.contains(&a) {
+                        self.cx.error(&pp, item.span, format!("application '{id}' is listed twice"));
+                        ok = false;
+                    }
+                    idx.push(a);
+                }
+                None => {
+                    self.cx.error(&pp, item.span, format!("unknown application '{id}'"));
+                    ok = false;
+                }
+            }
+            ids.push(id);
+        }
+        ok.then_some((Applications::Ids(ids), Some(idx)))
+    }
+
+    fn lists(&mut self, node: &Node, p: &P<'_>, requests: &Requests) -> (Vec<PrivilegeList>, Vec<ParsedList>) {
+        let mut out = Vec::new();
+        let mut parsed = Vec::new();
+        let Some(items) = seq(&mut self.cx, node, p) else {
+            return (out, parsed);
+        };
+        for (i, item) in items.iter().enumerate() {
+            let pp = P::Index(p, i);
+            if let Some((l, pl)) = self.list(item, &pp, requests) {
+                if self.list_index.contains_key(&l.id) {
+                    self.cx.error(&pp, item.span, format!("duplicate privilege list id '{}'", l.id));
+                    continue;
+                }
+                self.list_index.insert(l.id.clone(), parsed.len());
+                out.push(l);
+                parsed.push(pl);
+            }
+        }
+        (out, parsed)
+    }
+
+    fn list(&mut self, node: &Node, p: &P<'_>, requests: &Requests) -> Option<(PrivilegeList, ParsedList)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut ok = true;
+        let id_v = match m.get("id") {
+            Some(n) => id(&mut self.cx, n, &P::Key(p, "id")),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'id'");
+                None
+            }
+        };
+        let scope = match m.get("appliesTo") {
+            Some(n) => match self.scope(n, &P::Key(p, "appliesTo")) {
+                Some(s) => Some(s),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let elevation = match m.get("elevation") {
+            Some(n) => {
+                let kp = P::Key(p, "elevation");
+                match string(&mut self.cx, n, &kp).as_deref() {
+                    Some("automatic") => Some(Elevation::Automatic),
+                    Some("userConfirmed") => Some(Elevation::UserConfirmed),
+                    Some("onRequest") => Some(Elevation::OnRequest),
+                    Some("deny") => Some(Elevation::Deny),
+                    Some(other) => {
+                        self.cx.error(&kp, n.span, format!("unknown elevation '{other}'; expected automatic, userConfirmed, onRequest or deny"));
+                        None
+                    }
+                    None => None,
+                }
+            }
+            None => {
+                self.cx.error(p, node.span, "missing required key 'elevation' (automatic, userConfirmed, onRequest or deny)");
+                None
+            }
+        };
+        let apps = match m.get("applications") {
+            Some(n) => self.app_refs(n, &P::Key(p, "applications"), true),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'applications' (a list of application ids, or all)");
+                None
+            }
+        };
+        let max_duration = match m.get("maxDuration") {
+            Some(n) => {
+                let kp = P::Key(p, "maxDuration");
+                let d = duration(&mut self.cx, n, &kp);
+                if let Some(d) = d {
+                    if elevation.is_some() && elevation != Some(Elevation::OnRequest) {
+                        self.cx.error(&kp, n.span, "maxDuration applies to onRequest lists only");
+                        ok = false;
+                    }
+                    if d > requests.max_duration {
+                        self.cx.error(&kp, n.span, format!("maxDuration {d} is above requests.maxDuration {}", requests.max_duration));
+                        ok = false;
+                    }
+                } else {
+                    ok = false;
+                }
+                d
+            }
+            None => None,
+        };
+        m.finish(&mut self.cx, p);
+        let (applications, app_idx) = apps?;
+        if !ok {
+            return None;
+        }
+        let (applies_to, scope) = match scope {
+            Some((refs, sels)) => (Some(refs), Some(sels)),
+            None => (None, None),
+        };
+        let id_v = id_v?;
+        let elevation = elevation?;
+        Some((
+            PrivilegeList {
+                id: id_v.clone(),
+                applies_to,
+                elevation,
+                applications,
+                max_duration,
+            },
+            ParsedList {
+                id: id_v,
+                scope,
+                elevation,
+                apps: app_idx,
+                max_duration,
+            },
+        ))
+    }
+
+    fn jits(&mut self, node: &Node, p: &P<'_>) -> (Vec<JitPolicy>, Vec<ParsedJit>) {
+        let mut out: Vec<JitPolicy> = Vec::new();
+        let mut parsed = Vec::new();
+        let Some(items) = seq(&mut self.cx, node, p) else {
+            return (out, parsed);
+        };
+        for (i, item) in items.iter().enumerate() {
+            let pp = P::Index(p, i);
+            if let Some((j, pj)) = self.jit(item, &pp) {
+                if out.iter().any(|o| o.id == j.id) {
+                    self.cx.error(&pp, item.span, format!("duplicate JIT policy id '{}'", j.id));
+                    continue;
+                }
+                out.push(j);
+                parsed.push(pj);
+            }
+        }
+        (out, parsed)
+    }
+
+    fn jit(&mut self, node: &Node, p: &P<'_>) -> Option<(JitPolicy, ParsedJit)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut ok = true;
+        let id_v = match m.get("id") {
+            Some(n) => id(&mut self.cx, n, &P::Key(p, "id")),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'id'");
+                None
+            }
+        };
+        let scope = match m.get("appliesTo") {
+            Some(n) => match self.scope(n, &P::Key(p, "appliesTo")) {
+                Some(s) => Some(s),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let apps = match m.get("applications") {
+            Some(n) => self.app_refs(n, &P::Key(p, "applications"), true),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'applications' (a list of application ids, or all)");
+                None
+            }
+        };
+        let mut when = |ld: &mut Loader, key: &'static str| match m.get(key) {
+            Some(n) => time(&mut ld.cx, n, &P::Key(p, key)),
+            None => {
+                ld.cx.error(p, node.span, format!("missing required key '{key}' (an RFC 3339 time)"));
+                None
+            }
+        };
+        let from = when(self, "from");
+        let until = when(self, "until");
+        if let (Some(f), Some(u)) = (from, until) {
+            if f >= u {
+                self.cx.error(p, node.span, format!("from ({}) must be before until ({})", f.to_rfc3339(), u.to_rfc3339()));
+                ok = false;
+            }
+        }
+        m.finish(&mut self.cx, p);
+        let (applications, app_idx) = apps?;
+        let (from, until, id_v) = (from?, until?, id_v?);
+        if !ok {
+            return None;
+        }
+        let (applies_to, scope) = match scope {
+            Some((refs, sels)) => (Some(refs), Some(sels)),
+            None => (None, None),
+        };
+        Some((
+            JitPolicy {
+                id: id_v.clone(),
+                applies_to,
+                applications,
+                from,
+                until,
+            },
+            ParsedJit {
+                id: id_v,
+                scope,
+                apps: app_idx,
+                from,
+                until,
+            },
+        ))
+    }
+
+    fn approval(&mut self, node: &Node, p: &P<'_>) -> (Option<AutonomousApproval>, bool, Vec<ParsedRule>) {
+        let Some(mut m) = map(&mut self.cx, node, p) else {
+            return (None, false, Vec::new());
+        };
+        let enabled = match m.get("enabled") {
+            Some(n) => boolean(&mut self.cx, n, &P::Key(p, "enabled")),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'enabled' (true or false)");
+                None
+            }
+        };
+        let mut rules = Vec::new();
+        let mut parsed = Vec::new();
+        if let Some(n) = m.get("rules") {
+            let rp = P::Key(p, "rules");
+            if let Some(items) = seq(&mut self.cx, n, &rp) {
+                for (i, item) in items.iter().enumerate() {
+                    let pp = P::Index(&rp, i);
+                    if let Some((r, pr)) = self.rule(item, &pp) {
+                        if rules.iter().any(|o: &ApprovalRule| o.id == r.id) {
+                            self.cx.error(&pp, item.span, format!("duplicate approval rule id '{}'", r.id));
+                            continue;
+                        }
+                        rules.push(r);
+                        parsed.push(pr);
+                    }
+                }
+            }
+        }
+        m.finish(&mut self.cx, p);
+        match enabled {
+            Some(enabled) => (Some(AutonomousApproval { enabled, rules }), enabled, parsed),
+            None => (None, false, Vec::new()),
+        }
+    }
+
+    fn rule(&mut self, node: &Node, p: &P<'_>) -> Option<(ApprovalRule, ParsedRule)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let id_v = match m.get("id") {
+            Some(n) => id(&mut self.cx, n, &P::Key(p, "id")),
+            None => {
+                self.cx.error(p, node.span, "missing required key 'id'");
+                None
+            }
+        };
+        let action = match m.get("action") {
+            Some(n) => {
+                let kp = P::Key(p, "action");
+                match string(&mut self.cx, n, &kp).as_deref() {
+                    Some("approve") => Some(ApprovalAction::Approve),
+                    Some("decline") => Some(ApprovalAction::Decline),
+                    Some(other) => {
+                        self.cx.error(&kp, n.span, format!("unknown action '{other}'; expected approve or decline"));
+                        None
+                    }
+                    None => None,
+                }
+            }
+            None => {
+                self.cx.error(p, node.span, "missing required key 'action' (approve or decline)");
+                None
+            }
+        };
+        let when = match m.get("when") {
+            Some(n) => self.conditions(n, &P::Key(p, "when")),
+            None => Some((Conditions::default(), ParsedRule {
+                id: String::new(),
+                action: ApprovalAction::Approve,
+                applications: None,
+                privilege_lists: None,
+                groups: None,
+                computers: None,
+                max_duration: None,
+                justification: None,
+                schedule: None,
+                max_per_user: None,
+            })),
+        };
+        m.finish(&mut self.cx, p);
+        let (when, mut pr) = when?;
+        let (id_v, action) = (id_v?, action?);
+        pr.id = id_v.clone();
+        pr.action = action;
+        Some((ApprovalRule { id: id_v, action, when }, pr))
+    }
+
+    fn conditions(&mut self, node: &Node, p: &P<'_>) -> Option<(Conditions, ParsedRule)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut ok = true;
+        let mut c = Conditions::default();
+        let mut pr = ParsedRule {
+            id: String::new(),
+            action: ApprovalAction::Approve,
+            applications: None,
+            privilege_lists: None,
+            groups: None,
+            computers: None,
+            max_duration: None,
+            justification: None,
+            schedule: None,
+            max_per_user: None,
+        };
+        if let Some(n) = m.get("applications") {
+            match self.app_refs(n, &P::Key(p, "applications"), false) {
+                Some((Applications::Ids(ids), idx)) => {
+                    c.applications = Some(ids);
+                    pr.applications = idx;
+                }
+                _ => ok = false,
+            }
+        }
+        if let Some(n) = m.get("privilegeLists") {
+            let kp = P::Key(p, "privilegeLists");
+            match string_list(&mut self.cx, n, &kp) {
+                Some(ids) => {
+                    let mut idx = Vec::new();
+                    for (i, id) in ids.iter().enumerate() {
+                        match self.list_index.get(id) {
+                            Some(&l) => idx.push(l),
+                            None => {
+                                let span = match &n.value {
+                                    Value::Seq(items) => items.get(i).map_or(n.span, |x| x.span),
+                                    _ => n.span,
+                                };
+                                self.cx.error(&P::Index(&kp, i), span, format!("unknown privilege list '{id}'"));
+                                ok = false;
+                            }
+                        }
+                    }
+                    c.privilege_lists = Some(ids);
+                    pr.privilege_lists = Some(idx);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("groups") {
+            match self.scope(n, &P::Key(p, "groups")) {
+                Some((refs, sels)) => {
+                    c.groups = Some(refs);
+                    pr.groups = Some(sels);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("computers") {
+            match string_list(&mut self.cx, n, &P::Key(p, "computers")) {
+                Some(v) => {
+                    pr.computers = Some(v.iter().map(|s| Pattern::new(s, true)).collect());
+                    c.computers = Some(v);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("maxDuration") {
+            match duration(&mut self.cx, n, &P::Key(p, "maxDuration")) {
+                Some(d) => {
+                    c.max_duration = Some(d);
+                    pr.max_duration = Some(d);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("justification") {
+            match regex(&mut self.cx, n, &P::Key(p, "justification")) {
+                Some((text, re)) => {
+                    c.justification = Some(text);
+                    pr.justification = Some(re);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("schedule") {
+            match self.schedule(n, &P::Key(p, "schedule")) {
+                Some((s, ps)) => {
+                    c.schedule = Some(s);
+                    pr.schedule = Some(ps);
+                }
+                None => ok = false,
+            }
+        }
+        if let Some(n) = m.get("maxPerUser") {
+            let kp = P::Key(p, "maxPerUser");
+            let mut q = None;
+            if let Some(mut qm) = map(&mut self.cx, n, &kp) {
+                let count = match qm.get("count") {
+                    Some(cn) => {
+                        let cp = P::Key(&kp, "count");
+                        match integer(&mut self.cx, cn, &cp).map(u32::try_from) {
+                            Some(Ok(v)) if v >= 1 => Some(v),
+                            Some(_) => {
+                                self.cx.error(&cp, cn.span, "must be a whole number of at least 1");
+                                None
+                            }
+                            None => None,
+                        }
+                    }
+                    None => {
+                        self.cx.error(&kp, n.span, "missing required key 'count'");
+                        None
+                    }
+                };
+                let per = match qm.get("per") {
+                    Some(pn) => duration(&mut self.cx, pn, &P::Key(&kp, "per")),
+                    None => {
+                        self.cx.error(&kp, n.span, "missing required key 'per' (a duration)");
+                        None
+                    }
+                };
+                qm.finish(&mut self.cx, &kp);
+                if let (Some(count), Some(per)) = (count, per) {
+                    q = Some((count, per));
+                }
+            }
+            match q {
+                Some((count, per)) => {
+                    c.max_per_user = Some(Quota { count, per });
+                    pr.max_per_user = Some((count, per));
+                }
+                None => ok = false,
+            }
+        }
+        m.finish(&mut self.cx, p);
+        ok.then_some((c, pr))
+    }
+
+    fn schedule(&mut self, node: &Node, p: &P<'_>) -> Option<(Schedule, ParsedSchedule)> {
+        let mut m = map(&mut self.cx, node, p)?;
+        let mut ok = true;
+        let mut days = Vec::new();
+        let mut mask = 0u8;
+        if let Some(n) = m.get("days") {
+            let kp = P::Key(p, "days");
+            if let Some(items) = seq(&mut self.cx, n, &kp) {
+                for (i, item) in items.iter().enumerate() {
+                    let ip = P::Index(&kp, i);
+                    let Some(s) = string(&mut self.cx, item, &ip) else {
+                        ok = false;
+                        continue;
+                    };
+                    let day = match s.to_ascii_lowercase().as_str() {
+                        "mon" => Day::Mon,
+                        "tue" => Day::Tue,
+                        "wed" => Day::Wed,
+                        "thu" => Day::Thu,
+                        "fri" => Day::Fri,
+                        "sat" => Day::Sat,
+                        "sun" => Day::Sun,
+                        _ => {
+                            self.cx.error(&ip, item.span, format!("unknown day '{s}'; expected mon, tue, wed, thu, fri, sat or sun"));
+                            ok = false;
+                            continue;
+                        }
+                    };
+                    mask |= 1 << (day as u8);
+                    days.push(day);
+                }
+            } else {
+                ok = false;
+            }
+        }
+        if days.is_empty() {
+            mask = 0x7f;
+        }
+        let mut hhmm = |ld: &mut Loader, key: &'static str, allow_24: bool| -> Option<(String, u16)> {
+            let Some(n) = m.get(key) else {
+                ld.cx.error(p, node.span, format!("missing required key '{key}' (HH:MM)"));
+                return None;
+            };
+            let kp = P::Key(p, key);
+            let s = string(&mut ld.cx, n, &kp)?;
+            match parse_hhmm(&s, allow_24) {
+                Some(v) => Some((s, v)),
+                None => {
+                    ld.cx.error(&kp, n.span, format!("'{s}' is not a time of day HH:MM (00:00 to 23:59{})", if allow_24 { ", or 24:00" } else { "" }));
+                    None
+                }
+            }
+        };
+        let from = hhmm(self, "from", false);
+        let to = hhmm(self, "to", true);
+        let tz = match m.get("timeZone") {
+            Some(n) => {
+                let kp = P::Key(p, "timeZone");
+                match string(&mut self.cx, n, &kp) {
+                    Some(s) => match s.parse::<chrono_tz::Tz>() {
+                        Ok(tz) => Some((s, tz)),
+                        Err(_) => {
+                            self.cx.error(&kp, n.span, format!("unknown IANA time zone '{s}' (e.g. Europe/Berlin, UTC)"));
+                            None
+                        }
+                    },
+                    None => None,
+                }
+            }
+            None => {
+                self.cx.error(p, node.span, "missing required key 'timeZone' (an IANA time zone such as Europe/Berlin)");
+                None
+            }
+        };
+        m.finish(&mut self.cx, p);
+        let ((from_s, from_m), (to_s, to_m), (tz_s, tz)) = (from?, to?, tz?);
+        if from_m == to_m {
+            self.cx.error(p, node.span, "from and to are equal: the window is empty");
+            return None;
+        }
+        ok.then_some((
+            Schedule {
+                days,
+                from: from_s,
+                to: to_s,
+                time_zone: tz_s,
+            },
+            ParsedSchedule {
+                days: mask,
+                from: from_m,
+                to: to_m,
+                tz,
+            },
+        ))
+    }
+}
+
+/// `HH:MM` as minutes since midnight.
+fn parse_hhmm(s: &str, allow_24: bool) -> Option<u16> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u16 = h.parse().ok()?;
+    let m: u16 = m.parse().ok()?;
+    if (h < 24 && m < 60) || (allow_24 && h == 24 && m == 0) {
+        Some(h * 60 + m)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-crate integration and conformance tests (see `tests/tests/`).
