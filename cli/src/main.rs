@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use jitaccess::{Launch, Policy};
 
 #[derive(Parser)]
-#[command(name = "jitaccess", version, about = "Just-in-time privilege elevation: check, evaluate and test policies")]
+#[command(
+    name = "jitaccess",
+    version,
+    about = "Just-in-time privilege elevation: check, evaluate and test policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,7 +82,13 @@ fn main() -> ExitCode {
             trust: _,
             at,
             compact,
-        } => eval(&policy, launch.as_deref(), file.as_deref(), at.as_deref(), compact),
+        } => eval(
+            &policy,
+            launch.as_deref(),
+            file.as_deref(),
+            at.as_deref(),
+            compact,
+        ),
         Command::Test { files, verbose } => test(&files, verbose),
         Command::Schema => schema(),
     };
@@ -133,7 +143,11 @@ fn parse_time(at: Option<&str>) -> Result<DateTime<Utc>, Failure> {
         None => Ok(Utc::now()),
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| usage(format!("--at '{s}' is not an RFC 3339 time such as 2026-11-23T09:00:00Z ({e})"))),
+            .map_err(|e| {
+                usage(format!(
+                    "--at '{s}' is not an RFC 3339 time such as 2026-11-23T09:00:00Z ({e})"
+                ))
+            }),
     }
 }
 
@@ -151,7 +165,9 @@ fn eval(
         ));
     }
     let Some(launch_path) = launch else {
-        return Err(usage("eval needs a launch file (or - for standard input), or --file EXE".into()));
+        return Err(usage(
+            "eval needs a launch file (or - for standard input), or --file EXE".into(),
+        ));
     };
     let policy = load_policy(policy_path)?;
     let text = if launch_path == Path::new("-") {
@@ -164,7 +180,8 @@ fn eval(
         std::fs::read_to_string(launch_path)
             .map_err(|e| usage(format!("cannot read {}: {e}", launch_path.display())))?
     };
-    let launch = Launch::from_json(&text).map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
+    let launch =
+        Launch::from_json(&text).map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
     let decision = policy
         .compile()
         .evaluate(&launch, at)

@@ -179,10 +179,24 @@ mod tests {
 
     #[test]
     fn rejects_bad_text() {
-        for text in ["", "h", "10", "1x", "1.5h", "-1h", "1 h", "0s", "0h0m", "99999999999999999999d"] {
+        for text in [
+            "",
+            "h",
+            "10",
+            "1x",
+            "1.5h",
+            "-1h",
+            "1 h",
+            "0s",
+            "0h0m",
+            "99999999999999999999d",
+        ] {
             assert!(text.parse::<Duration>().is_err(), "{text} should fail");
         }
-        assert!(matches!("0m".parse::<Duration>(), Err(DurationError::Zero(_))));
+        assert!(matches!(
+            "0m".parse::<Duration>(),
+            Err(DurationError::Zero(_))
+        ));
         assert!(matches!(
             "36600d1s".parse::<Duration>(),
             Err(DurationError::TooLong(_))

@@ -33,14 +33,16 @@
 //! differs, committed as Rust source, generated from the Unicode 16 tables of
 //! `regex-syntax` and checked against them by a test. At compile time (in
 //! `const fn`s) it is turned into a two-level lookup table: a 3.9 KB block
-//! index (`u8` per block of 32 chars up to U+1E920) and 91 blocks of 32
-//! `char`s (11.6 KB), so folding a non-ASCII char costs two loads, no search.
+//! index (a `u8` per block of 32 chars, covering U+0000..=U+1E93F) and 91
+//! blocks of 32 `char`s (11.6 KB), so folding a non-ASCII char costs two
+//! loads and no search.
 //! Nothing in this module builds tables at run time; only [`fold_string`],
 //! [`fold_str_into`] (by growing its output) and [`FoldMap`] insertion
 //! allocate.
 //!
-//! [`fold_eq`] and [`fold_hash`] handle ASCII 8 bytes at a time (SWAR
-//! lowercasing in a `u64`) and fall back to char-by-char folding elsewhere.
+//! [`fold_hash`] reads ASCII 8 bytes at a time (lowercasing them inside a
+//! `u64`), [`fold_eq`] first tries one byte-wise pass that ignores ASCII
+//! case; both fall back to char-by-char folding for non-ASCII text.
 //!
 //! [`FoldMap`] is a string-keyed map that can be queried with any `&str`
 //! without allocating: the query is hashed with [`fold_hash`] and compared
@@ -113,8 +115,11 @@ fn fold_non_ascii(c: char) -> char {
 /// ```
 pub fn fold_str_into(s: &str, out: &mut String) {
     if s.is_ascii() {
-        out.reserve(s.len());
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        if let Some(appended) = out.get_mut(start..) {
+            appended.make_ascii_lowercase();
+        }
     } else {
         out.reserve(s.len());
         out.extend(s.chars().map(fold_char));
@@ -140,8 +145,10 @@ pub fn fold_string(s: &str) -> String {
 
 /// Compares two strings under simple case folding, without allocating.
 ///
-/// Equivalent to `fold_string(a) == fold_string(b)`. Runs of ASCII are
-/// compared byte by byte; the rest char by char.
+/// Equivalent to `fold_string(a) == fold_string(b)`. Strings that are equal
+/// up to ASCII case are recognized in one byte-wise pass; otherwise two ASCII
+/// strings are unequal, and strings with non-ASCII chars are compared char by
+/// char.
 ///
 /// # Example
 ///
@@ -250,16 +257,21 @@ pub fn fold_hash(s: &str, case_insensitive: bool) -> u64 {
         h = mix(h, word);
         rest = tail;
     }
-    if let Some(mut word) = tail_word(rest) {
-        if !case_insensitive || word & HIGH_BITS == 0 {
-            if case_insensitive {
-                word = ascii_lower8(word);
-            }
-            if !rest.is_empty() {
-                h = mix(h, word);
-            }
-            return mix(h, s.len() as u64);
+    // Fewer than 8 bytes left, all ASCII (or case-sensitive): one last word.
+    if let Some(word) = tail_word(rest)
+        && (!case_insensitive || word & HIGH_BITS == 0)
+    {
+        if !rest.is_empty() {
+            h = mix(
+                h,
+                if case_insensitive {
+                    ascii_lower8(word)
+                } else {
+                    word
+                },
+            );
         }
+        return mix(h, s.len() as u64);
     }
     // Fold the remaining chars and stream the UTF-8 bytes of the result.
     // The bytes before `rest` are ASCII, so this is a char boundary.
@@ -321,6 +333,14 @@ struct Entry<V> {
     value: V,
 }
 
+impl<V> fmt::Debug for Entry<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Entry")
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A map from strings to `V`, case-insensitive (simple case folding) or
 /// case-sensitive, queried with any `&str` without allocating.
 ///
@@ -335,8 +355,9 @@ struct Entry<V> {
 /// with a pass-through hasher maps the [`fold_hash`] of a key to its entry.
 /// Keys whose 64-bit hashes collide are chained through a side table that is
 /// empty in practice. Per key this costs the key's bytes, `8 +
-/// size_of::<V>()` bytes (rounded up to `V`'s alignment) and one 17-byte
-/// slot of the hash index (at a load factor between 7/16 and 7/8; call
+/// size_of::<V>()` bytes (rounded up to `V`'s alignment) and 17 bytes per
+/// slot of the hash index, whose load factor stays between 7/16 and 7/8
+/// (about 20 to 40 bytes per key; call
 /// [`shrink_to_fit`](FoldMap::shrink_to_fit) after bulk loading). A lookup
 /// hashes the query once, probes the index and compares one candidate key
 /// with [`fold_eq`] (or `==`). Entries cannot be removed.
@@ -719,14 +740,6 @@ impl<V> Clone for Iter<'_, V> {
             start: self.start,
             entries: self.entries.clone(),
         }
-    }
-}
-
-impl<V> fmt::Debug for Entry<V> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Entry")
-            .field("end", &self.end)
-            .finish_non_exhaustive()
     }
 }
 

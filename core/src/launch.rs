@@ -214,7 +214,9 @@ impl Launch {
         let clsid = match &self.clsid {
             Some(g) => Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
                 field: "clsid",
-                message: format!("'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"),
+                message: format!(
+                    "'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"
+                ),
             })?),
             None => None,
         };
@@ -287,19 +289,6 @@ pub(crate) fn parse_guid(text: &str) -> Option<u128> {
         return None;
     }
     Some(value)
-}
-
-/// Formats a GUID number in the registry's form `{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}`.
-pub(crate) fn format_guid(v: u128) -> String {
-    let h = format!("{v:032X}");
-    format!(
-        "{{{}-{}-{}-{}-{}}}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 /// A dotted version number, compared part by part; missing parts are 0.
@@ -396,7 +385,6 @@ mod tests {
         assert!(parse_hex32(&format!("{}g", &h[1..])).is_none());
         let a = parse_guid("{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}").unwrap();
         assert_eq!(Some(a), parse_guid("74246bfc-4c96-11d0-abef-0020af6b0b7a"));
-        assert_eq!(format_guid(a), "{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}");
         for bad in [
             "{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A",
             "74246BFC4C9611D0ABEF0020AF6B0B7A",

@@ -112,38 +112,59 @@ impl Expect {
     pub(crate) fn check(&self, d: &Decision) -> Vec<String> {
         let mut out = Vec::new();
         let show = |o: &Option<String>| o.clone().map_or("null".to_string(), |s| s);
-        if let Some(o) = self.outcome {
-            if d.outcome != o {
-                out.push(format!("outcome: expected {}, got {}", o.as_str(), d.outcome.as_str()));
-            }
+        if let Some(o) = self.outcome
+            && d.outcome != o
+        {
+            out.push(format!(
+                "outcome: expected {}, got {}",
+                o.as_str(),
+                d.outcome.as_str()
+            ));
         }
-        if let Some(r) = &self.rule {
-            if &d.rule != r {
-                out.push(format!("rule: expected {}, got {}", show(r), show(&d.rule)));
-            }
+        if let Some(r) = &self.rule
+            && &d.rule != r
+        {
+            out.push(format!("rule: expected {}, got {}", show(r), show(&d.rule)));
         }
         if let Some(w) = &self.warnings {
             let got: BTreeSet<Warning> = d.warnings.iter().copied().collect();
             if &got != w {
-                let fmt = |s: &BTreeSet<Warning>| format!("[{}]", s.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", "));
+                let fmt = |s: &BTreeSet<Warning>| {
+                    format!(
+                        "[{}]",
+                        s.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                };
                 out.push(format!("warnings: expected {}, got {}", fmt(w), fmt(&got)));
             }
         }
-        if let Some(s) = &self.shadowed {
-            if &d.shadowed != s {
-                out.push(format!("shadowed: expected [{}], got [{}]", s.join(", "), d.shadowed.join(", ")));
-            }
+        if let Some(s) = &self.shadowed
+            && &d.shadowed != s
+        {
+            out.push(format!(
+                "shadowed: expected [{}], got [{}]",
+                s.join(", "),
+                d.shadowed.join(", ")
+            ));
         }
-        if let Some(m) = &self.max_duration {
-            if &d.max_duration != m {
-                let f = |m: &Option<Duration>| m.map_or("null".to_string(), |d| d.to_string());
-                out.push(format!("maxDuration: expected {}, got {}", f(m), f(&d.max_duration)));
-            }
+        if let Some(m) = &self.max_duration
+            && &d.max_duration != m
+        {
+            let f = |m: &Option<Duration>| m.map_or("null".to_string(), |d| d.to_string());
+            out.push(format!(
+                "maxDuration: expected {}, got {}",
+                f(m),
+                f(&d.max_duration)
+            ));
         }
         if let Some(e) = &self.elevation {
             let got = d.elevation.map(|e| e.as_str().to_string());
             if &got != e {
-                out.push(format!("elevation: expected {}, got {}", show(e), show(&got)));
+                out.push(format!(
+                    "elevation: expected {}, got {}",
+                    show(e),
+                    show(&got)
+                ));
             }
         }
         if !out.is_empty() {
@@ -204,7 +225,12 @@ fn strip_nulls(v: &Json) -> Json {
 }
 
 /// Reads `expect` of a case or a `launch` step.
-pub(crate) fn read_expect(cx: &mut Cx, node: &Node, p: &P<'_>, require_outcome: bool) -> Option<Expect> {
+pub(crate) fn read_expect(
+    cx: &mut Cx,
+    node: &Node,
+    p: &P<'_>,
+    require_outcome: bool,
+) -> Option<Expect> {
     let mut m = load::map(cx, node, p)?;
     let mut e = Expect::default();
     let present = |m: &mut load::MapR<'_>, key: &'static str| -> Option<Option<Node>> {
@@ -255,7 +281,9 @@ pub(crate) fn read_expect(cx: &mut Cx, node: &Node, p: &P<'_>, require_outcome: 
         e.shadowed = load::string_list(cx, &n, &P::Key(p, "shadowed"));
     }
     match present(&mut m, "maxDuration") {
-        Some(Some(n)) => e.max_duration = load::duration(cx, &n, &P::Key(p, "maxDuration")).map(Some),
+        Some(Some(n)) => {
+            e.max_duration = load::duration(cx, &n, &P::Key(p, "maxDuration")).map(Some)
+        }
         Some(None) => e.max_duration = Some(None),
         None => {}
     }
@@ -281,7 +309,11 @@ pub(crate) fn read_launch(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) 
 }
 
 fn errors_text(cx: Cx) -> String {
-    cx.errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    cx.errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl TestFile {
@@ -292,9 +324,11 @@ impl TestFile {
             file: file.clone(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the test file: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| fail(format!("cannot read the test file: {e}")))?;
         let format = Format::from_path(path).unwrap_or(Format::Yaml);
-        let root = source::parse(&text, format, &Limits::default()).map_err(|e| fail(e.to_string()))?;
+        let root =
+            source::parse(&text, format, &Limits::default()).map_err(|e| fail(e.to_string()))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
 
         let mut cx = Cx { errors: Vec::new() };
@@ -306,11 +340,12 @@ impl TestFile {
             Some(n) => match &n.value {
                 Value::String(rel) => {
                     let ppath: PathBuf = base.join(rel);
-                    Policy::from_path(&ppath).map_err(|e| {
-                        fail(format!("policy {}: {e}", ppath.display()))
-                    })?
+                    Policy::from_path(&ppath)
+                        .map_err(|e| fail(format!("policy {}: {e}", ppath.display())))?
                 }
-                Value::Map(_) => Policy::from_node(n).map_err(|e| fail(format!("inline policy: {e}")))?,
+                Value::Map(_) => {
+                    Policy::from_node(n).map_err(|e| fail(format!("inline policy: {e}")))?
+                }
                 other => {
                     return Err(fail(format!(
                         "policy: expected a path or an inline policy document, found {}",
@@ -318,9 +353,16 @@ impl TestFile {
                     )));
                 }
             },
-            None => return Err(fail("missing required key 'policy' (a path or an inline policy)".into())),
+            None => {
+                return Err(fail(
+                    "missing required key 'policy' (a path or an inline policy)".into(),
+                ));
+            }
         };
-        let defaults = m.get("launchDefaults").map(Node::to_json).unwrap_or(Json::Object(Default::default()));
+        let defaults = m
+            .get("launchDefaults")
+            .map(Node::to_json)
+            .unwrap_or(Json::Object(Default::default()));
         let mut cases = Vec::new();
         if let Some(n) = m.get("cases") {
             let cp = P::Key(&p, "cases");
@@ -424,7 +466,9 @@ pub fn run_file(path: impl AsRef<Path>) -> Result<TestReport, TestFileError> {
             file: tf.file.clone(),
             name: name.clone(),
             passed: false,
-            message: Some("scenarios are not supported yet (the request lifecycle is not built)".into()),
+            message: Some(
+                "scenarios are not supported yet (the request lifecycle is not built)".into(),
+            ),
         });
     }
     Ok(report)

@@ -51,13 +51,29 @@ impl std::str::FromStr for Outcome {
             "request" => Outcome::Request,
             "deny" => Outcome::Deny,
             "none" => Outcome::None,
-            _ => return Err(format!("unknown outcome '{s}'; expected elevate, confirm, request, deny or none")),
+            _ => {
+                return Err(format!(
+                    "unknown outcome '{s}'; expected elevate, confirm, request, deny or none"
+                ));
+            }
         })
     }
 }
 
 /// Something the host or the administrator should know about a decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum Warning {
@@ -84,7 +100,11 @@ impl std::str::FromStr for Warning {
         Ok(match s {
             "unresolvedPath" => Warning::UnresolvedPath,
             "notAllowlisted" => Warning::NotAllowlisted,
-            _ => return Err(format!("unknown warning '{s}'; expected unresolvedPath or notAllowlisted")),
+            _ => {
+                return Err(format!(
+                    "unknown warning '{s}'; expected unresolvedPath or notAllowlisted"
+                ));
+            }
         })
     }
 }

@@ -34,7 +34,8 @@ impl Hasher for DigestHasher {
             for (d, s) in buf.iter_mut().zip(chunk) {
                 *d = *s;
             }
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u128(&mut self, v: u128) {
@@ -104,7 +105,9 @@ impl FieldIndex {
                 if n >= self.prefix_chars {
                     break;
                 }
-                let Some(key) = value.get(..end + c.len_utf8()) else { break };
+                let Some(key) = value.get(..end + c.len_utf8()) else {
+                    break;
+                };
                 if let Some(apps) = self.prefix.get(key) {
                     out.extend_from_slice(apps);
                 }
@@ -153,7 +156,13 @@ impl Index {
             sha256: DigestMap::default(),
             clsid: DigestMap::default(),
             thumbprint: DigestMap::default(),
-            fields: [FieldIndex::new(), FieldIndex::new(), FieldIndex::new(), FieldIndex::new(), FieldIndex::new()],
+            fields: [
+                FieldIndex::new(),
+                FieldIndex::new(),
+                FieldIndex::new(),
+                FieldIndex::new(),
+                FieldIndex::new(),
+            ],
             by_path: 0,
             scan: Vec::new(),
         };
@@ -172,7 +181,8 @@ impl Index {
     }
 
     fn file(&mut self, id: u32, app: &ParsedApp) {
-        let all_literal = |pats: &[Pattern]| !pats.is_empty() && pats.iter().all(Pattern::is_literal);
+        let all_literal =
+            |pats: &[Pattern]| !pats.is_empty() && pats.iter().all(Pattern::is_literal);
         if !app.sha256.is_empty() {
             for d in &app.sha256 {
                 push_unique(self.sha256.entry(*d).or_default(), id);
@@ -216,7 +226,10 @@ impl Index {
             .iter()
             .filter_map(|&f| {
                 let pats = f.patterns(app);
-                let shortest = pats.iter().map(|p| p.literal_prefix().chars().count()).min()?;
+                let shortest = pats
+                    .iter()
+                    .map(|p| p.literal_prefix().chars().count())
+                    .min()?;
                 (shortest > 0).then_some((shortest, f))
             })
             .max_by_key(|(n, _)| *n);

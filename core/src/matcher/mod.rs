@@ -22,11 +22,11 @@ pub use decision::{Decision, Outcome, Warning};
 use index::{Field, Index};
 use pathtrie::{PathTrie, TrieScratch};
 
+use crate::Duration;
 use crate::launch::{Facts, Launch, LaunchError};
 use crate::paths::{self, LaunchPathFacts, Platform};
 use crate::policy::load::{GroupSel, ParsedApp, ParsedGroup, ParsedJit, ParsedList, Scope};
 use crate::policy::{Elevation, Policy};
-use crate::Duration;
 
 /// Three-valued result of an application's criteria: an unknown criterion (an unresolved
 /// path) holds for deny entries only.
@@ -113,7 +113,14 @@ pub(crate) struct Cand {
 /// (lifecycle.md §3). Implemented by the lifecycle engine.
 pub(crate) trait Coverage {
     /// Appends the ids of grants that cover the launch at `at`, with their rule names.
-    fn covering(&self, launch: &Launch, norm_path: &str, facts: &Facts, at: DateTime<Utc>, out: &mut Vec<(u32, String)>);
+    fn covering(
+        &self,
+        launch: &Launch,
+        norm_path: &str,
+        facts: &Facts,
+        at: DateTime<Utc>,
+        out: &mut Vec<(u32, String)>,
+    );
 }
 
 #[derive(Default)]
@@ -209,7 +216,9 @@ impl CompiledPolicy {
         let mut deny_path_apps = Vec::new();
         let mut deny_name_apps = Vec::new();
         for (li, list) in parsed.lists.iter().enumerate() {
-            let Ok(li32) = u32::try_from(li) else { continue };
+            let Ok(li32) = u32::try_from(li) else {
+                continue;
+            };
             match &list.apps {
                 None => all_lists.push(li32),
                 Some(ids) => {
@@ -317,7 +326,15 @@ impl CompiledPolicy {
     }
 
     /// The three-valued result of an application's criteria.
-    fn app_state(&self, app: &ParsedApp, launch: &Launch, facts: &Facts, path: &PathView<'_>, s: &Scratch, id: u32) -> Tri {
+    fn app_state(
+        &self,
+        app: &ParsedApp,
+        launch: &Launch,
+        facts: &Facts,
+        path: &PathView<'_>,
+        s: &Scratch,
+        id: u32,
+    ) -> Tri {
         let mut unknown = false;
         macro_rules! need {
             ($cond:expr) => {
@@ -328,23 +345,34 @@ impl CompiledPolicy {
         }
         let signer = launch.signer.as_ref().filter(|s| s.valid);
         if !app.vendor.is_empty() {
-            need!(signer
-                .and_then(|s| s.publisher.as_deref())
-                .is_some_and(|p| app.vendor.iter().any(|v| v.is_match(p))));
+            need!(
+                signer
+                    .and_then(|s| s.publisher.as_deref())
+                    .is_some_and(|p| app.vendor.iter().any(|v| v.is_match(p)))
+            );
         }
         if !app.thumbprints.is_empty() {
-            need!(signer.is_some() && facts.thumbprint.is_some_and(|t| app.thumbprints.contains(&t)));
+            need!(
+                signer.is_some()
+                    && facts
+                        .thumbprint
+                        .is_some_and(|t| app.thumbprints.contains(&t))
+            );
         }
         let version = launch.version.as_ref();
         if !app.product.is_empty() {
-            need!(version
-                .and_then(|v| v.product_name.as_deref())
-                .is_some_and(|p| app.product.iter().any(|x| x.is_match(p))));
+            need!(
+                version
+                    .and_then(|v| v.product_name.as_deref())
+                    .is_some_and(|p| app.product.iter().any(|x| x.is_match(p)))
+            );
         }
         if !app.original_file_name.is_empty() {
-            need!(version
-                .and_then(|v| v.original_file_name.as_deref())
-                .is_some_and(|p| app.original_file_name.iter().any(|x| x.is_match(p))));
+            need!(
+                version
+                    .and_then(|v| v.original_file_name.as_deref())
+                    .is_some_and(|p| app.original_file_name.iter().any(|x| x.is_match(p)))
+            );
         }
         if let Some(lo) = app.min_version {
             need!(facts.version.is_some_and(|v| v >= lo));
@@ -359,10 +387,12 @@ impl CompiledPolicy {
             need!(facts.clsid.is_some_and(|g| app.clsid.contains(&g)));
         }
         if !app.command_line.is_empty() {
-            need!(launch
-                .command_line
-                .as_deref()
-                .is_some_and(|c| app.command_line.iter().any(|x| x.is_match(c))));
+            need!(
+                launch
+                    .command_line
+                    .as_deref()
+                    .is_some_and(|c| app.command_line.iter().any(|x| x.is_match(c)))
+            );
         }
         if !app.file_name.is_empty() {
             if path.facts.last_component_odd {
@@ -402,9 +432,11 @@ impl CompiledPolicy {
         s.apps.clear();
         s.path_hits.clear();
         if path_facts.unresolved.is_none() {
-            inner
-                .trie
-                .matches(paths::components(platform, &norm), &mut s.trie, &mut s.path_hits);
+            inner.trie.matches(
+                paths::components(platform, &norm),
+                &mut s.trie,
+                &mut s.path_hits,
+            );
             s.path_hits.sort_unstable();
             s.path_hits.dedup();
             s.apps.extend_from_slice(&s.path_hits);
@@ -415,24 +447,25 @@ impl CompiledPolicy {
             s.apps.extend_from_slice(&inner.deny_name_apps);
         }
         let ix = &inner.index;
-        if let Some(h) = facts.sha256 {
-            if let Some(v) = ix.sha256.get(&h) {
-                s.apps.extend_from_slice(v);
-            }
+        if let Some(h) = facts.sha256
+            && let Some(v) = ix.sha256.get(&h)
+        {
+            s.apps.extend_from_slice(v);
         }
-        if let Some(g) = facts.clsid {
-            if let Some(v) = ix.clsid.get(&g) {
-                s.apps.extend_from_slice(v);
-            }
+        if let Some(g) = facts.clsid
+            && let Some(v) = ix.clsid.get(&g)
+        {
+            s.apps.extend_from_slice(v);
         }
         let signer = launch.signer.as_ref().filter(|x| x.valid);
-        if let (Some(_), Some(t)) = (signer, facts.thumbprint) {
-            if let Some(v) = ix.thumbprint.get(&t) {
-                s.apps.extend_from_slice(v);
-            }
+        if let (Some(_), Some(t)) = (signer, facts.thumbprint)
+            && let Some(v) = ix.thumbprint.get(&t)
+        {
+            s.apps.extend_from_slice(v);
         }
         if !path_facts.last_component_odd {
-            ix.field(Field::FileName).lookup(view.file_name, &mut s.apps);
+            ix.field(Field::FileName)
+                .lookup(view.file_name, &mut s.apps);
         }
         let version = launch.version.as_ref();
         if let Some(v) = version.and_then(|v| v.original_file_name.as_deref()) {
@@ -455,7 +488,9 @@ impl CompiledPolicy {
         s.matched.clear();
         for i in 0..s.apps.len() {
             let Some(&id) = s.apps.get(i) else { break };
-            let Some(app) = inner.apps.get(id as usize) else { continue };
+            let Some(app) = inner.apps.get(id as usize) else {
+                continue;
+            };
             let state = self.app_state(&app.p, launch, facts, &view, s, id);
             if state != Tri::False {
                 s.matched.push((id, state));
@@ -465,9 +500,13 @@ impl CompiledPolicy {
         // 3. Candidate entries.
         s.cands.clear();
         for &(id, state) in &s.matched {
-            let Some(app) = inner.apps.get(id as usize) else { continue };
+            let Some(app) = inner.apps.get(id as usize) else {
+                continue;
+            };
             for &li in &app.lists {
-                let Some(list) = inner.lists.get(li as usize) else { continue };
+                let Some(list) = inner.lists.get(li as usize) else {
+                    continue;
+                };
                 let deny = list.elevation == Elevation::Deny;
                 if (state == Tri::True || deny) && in_scope(&inner.groups, &list.scope, launch) {
                     s.cands.push(Cand {
@@ -481,7 +520,9 @@ impl CompiledPolicy {
             }
         }
         for &li in &inner.all_lists {
-            let Some(list) = inner.lists.get(li as usize) else { continue };
+            let Some(list) = inner.lists.get(li as usize) else {
+                continue;
+            };
             if in_scope(&inner.groups, &list.scope, launch) {
                 s.cands.push(Cand {
                     kind: Kind::All { list: li },
@@ -494,7 +535,8 @@ impl CompiledPolicy {
         }
         for (ji, jit) in inner.jits.iter().enumerate() {
             let Ok(ji) = u32::try_from(ji) else { continue };
-            if !(jit.from <= at && at < jit.until) || !in_scope(&inner.groups, &jit.scope, launch) {
+            let in_window = jit.from <= at && at < jit.until;
+            if !in_window || !in_scope(&inner.groups, &jit.scope, launch) {
                 continue;
             }
             let app = match &jit.apps {
@@ -538,23 +580,31 @@ impl CompiledPolicy {
         s.path = norm;
 
         if s.cands.is_empty() {
-            return Decision::none("no privilege list, JIT policy or grant matched this launch", warnings);
+            return Decision::none(
+                "no privilege list, JIT policy or grant matched this launch",
+                warnings,
+            );
         }
 
         // 4. Precedence.
         let grants = &s.grants;
         s.cands.sort_by(|a, b| self.precedence(a, b, grants));
         let Some(&winner) = s.cands.first() else {
-            return Decision::none("no privilege list, JIT policy or grant matched this launch", warnings);
+            return Decision::none(
+                "no privilege list, JIT policy or grant matched this launch",
+                warnings,
+            );
         };
         let rule_of = |c: &Cand| self.rule_string(c, grants);
         let outcome = match winner.kind {
-            Kind::Entry { list, .. } | Kind::All { list } => match inner.lists.get(list as usize).map(|l| l.elevation) {
-                Some(Elevation::Automatic) => Outcome::Elevate,
-                Some(Elevation::UserConfirmed) => Outcome::Confirm,
-                Some(Elevation::OnRequest) => Outcome::Request,
-                Some(Elevation::Deny) | None => Outcome::Deny,
-            },
+            Kind::Entry { list, .. } | Kind::All { list } => {
+                match inner.lists.get(list as usize).map(|l| l.elevation) {
+                    Some(Elevation::Automatic) => Outcome::Elevate,
+                    Some(Elevation::UserConfirmed) => Outcome::Confirm,
+                    Some(Elevation::OnRequest) => Outcome::Request,
+                    Some(Elevation::Deny) | None => Outcome::Deny,
+                }
+            }
             Kind::Jit { .. } | Kind::Grant { .. } => Outcome::Elevate,
         };
 
@@ -602,7 +652,13 @@ impl CompiledPolicy {
                     .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
                 (l.map(|l| l.elevation), md, None, l.map(|l| l.id.clone()))
             }
-            Kind::Jit { app, .. } => (None, None, app.and_then(|a| inner.apps.get(a as usize)).map(|a| a.p.id.clone()), None),
+            Kind::Jit { app, .. } => (
+                None,
+                None,
+                app.and_then(|a| inner.apps.get(a as usize))
+                    .map(|a| a.p.id.clone()),
+                None,
+            ),
             Kind::Grant { .. } => (None, None, None, None),
         };
         let shadowed: Vec<String> = s.cands.iter().skip(1).map(rule_of).collect();
@@ -629,11 +685,22 @@ impl CompiledPolicy {
                 "/",
                 inner.apps.get(app as usize).map_or("", |a| a.p.id.as_str()),
             ],
-            Kind::All { list } => [inner.lists.get(list as usize).map_or("", |l| l.id.as_str()), "/*", ""],
-            Kind::Jit { jit, .. } => ["jit:", inner.jits.get(jit as usize).map_or("", |j| j.id.as_str()), ""],
+            Kind::All { list } => [
+                inner.lists.get(list as usize).map_or("", |l| l.id.as_str()),
+                "/*",
+                "",
+            ],
+            Kind::Jit { jit, .. } => [
+                "jit:",
+                inner.jits.get(jit as usize).map_or("", |j| j.id.as_str()),
+                "",
+            ],
             Kind::Grant { grant } => [
                 "grant:",
-                grants.iter().find(|(g, _)| *g == grant).map_or("", |(_, id)| id.as_str()),
+                grants
+                    .iter()
+                    .find(|(g, _)| *g == grant)
+                    .map_or("", |(_, id)| id.as_str()),
                 "",
             ],
         }
@@ -682,11 +749,15 @@ impl CompiledPolicy {
                 let l = inner.lists.get(list as usize);
                 let a = inner.apps.get(app as usize);
                 let keys = a.map(|a| a.p.keys.join(", ")).unwrap_or_default();
-                let unknown = matched.iter().any(|(id, st)| *id == app && *st == Tri::Unknown);
+                let unknown = matched
+                    .iter()
+                    .any(|(id, st)| *id == app && *st == Tri::Unknown);
                 let list_id = l.map_or("", |l| l.id.as_str());
                 let app_id = a.map_or("", |a| a.p.id.as_str());
                 if winner.deny {
-                    let mut t = format!("denied: application {app_id} in deny list {list_id} matched ({keys})");
+                    let mut t = format!(
+                        "denied: application {app_id} in deny list {list_id} matched ({keys})"
+                    );
                     if unknown {
                         let why = path.unresolved.map_or("unresolved", |u| u.description());
                         t.push_str(&format!("; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"));
@@ -714,7 +785,10 @@ impl CompiledPolicy {
                 None => "a JIT policy is in its window".to_string(),
             },
             Kind::Grant { grant } => {
-                let id = grants.iter().find(|(g, _)| *g == grant).map_or("", |(_, id)| id.as_str());
+                let id = grants
+                    .iter()
+                    .find(|(g, _)| *g == grant)
+                    .map_or("", |(_, id)| id.as_str());
                 format!("active request or grant {id} covers this launch")
             }
         };
@@ -728,7 +802,10 @@ impl CompiledPolicy {
             } else if matches!(winner.kind, Kind::Jit { .. } | Kind::Grant { .. }) {
                 "by rule name".to_string()
             } else if winner.strength != r.strength {
-                format!("stronger application identity ({} over {})", winner.strength, r.strength)
+                format!(
+                    "stronger application identity ({} over {})",
+                    winner.strength, r.strength
+                )
             } else if winner.criteria != r.criteria {
                 format!("more criteria ({} over {})", winner.criteria, r.criteria)
             } else if winner.rank != r.rank {

@@ -64,13 +64,9 @@ impl PathTrie {
         }
     }
 
-    /// True when no rule was added.
-    pub fn is_empty(&self) -> bool {
-        self.rules == 0
-    }
-
     fn key(&self, parent: u32, component: &str) -> u64 {
-        fold_hash(component, self.case_insensitive) ^ u64::from(parent).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        fold_hash(component, self.case_insensitive)
+            ^ u64::from(parent).wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
 
     fn literal_child(&self, parent: u32, component: &str) -> Option<u32> {
@@ -145,7 +141,11 @@ impl PathTrie {
             };
         }
         if let Some(n) = self.nodes.get_mut(at as usize) {
-            let list = if rule.folder { &mut n.folders } else { &mut n.files };
+            let list = if rule.folder {
+                &mut n.folders
+            } else {
+                &mut n.files
+            };
             if list.last() != Some(&app) {
                 list.push(app);
             }
@@ -190,7 +190,9 @@ impl PathTrie {
         for component in components {
             next.clear();
             for &s in active.iter() {
-                let Some(node) = self.nodes.get(s as usize) else { continue };
+                let Some(node) = self.nodes.get(s as usize) else {
+                    continue;
+                };
                 // A folder rule here matches: at least this component lies below it.
                 out.extend_from_slice(&node.folders);
                 if node.is_star {
@@ -215,25 +217,5 @@ impl PathTrie {
                 out.extend_from_slice(&node.files);
             }
         }
-    }
-
-    /// Approximate heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        let nodes = self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self
-                .nodes
-                .iter()
-                .map(|n| {
-                    n.wild.capacity() * std::mem::size_of::<(Pattern, u32)>()
-                        + (n.files.capacity() + n.folders.capacity()) * 4
-                })
-                .sum::<usize>();
-        let edges = self.edges.capacity() * (8 + std::mem::size_of::<Vec<Edge>>())
-            + self
-                .edges
-                .values()
-                .map(|b| b.capacity() * std::mem::size_of::<Edge>() + b.iter().map(|e| e.component.len()).sum::<usize>())
-                .sum::<usize>();
-        nodes + edges
     }
 }

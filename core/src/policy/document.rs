@@ -22,6 +22,7 @@ pub const API_VERSION: &str = "jitaccess/v1";
 #[schemars(title = "jitaccess policy document (jitaccess/v1)")]
 pub struct PolicyDocument {
     /// Always `jitaccess/v1`.
+    #[schemars(extend("const" = "jitaccess/v1"))]
     pub api_version: String,
     /// Name of the policy, copied into decisions' audit records.
     pub name: String,
@@ -145,6 +146,7 @@ impl OneOrMany {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Application {
     /// Unique id, referenced by lists, JIT policies, the allowlist and approval rules.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"))]
     pub id: String,
     /// Pattern(s) for the verified signer's publisher (needs `signer.valid`).
     #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
@@ -258,6 +260,7 @@ impl Elevation {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PrivilegeList {
     /// Unique id.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"))]
     pub id: String,
     /// Groups (ids or inline) in scope; omitted means everyone everywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -276,6 +279,7 @@ pub struct PrivilegeList {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JitPolicy {
     /// Unique id.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"))]
     pub id: String,
     /// Groups (ids or inline) in scope; omitted means everyone everywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,6 +385,7 @@ pub enum ApprovalAction {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApprovalRule {
     /// Unique id; `decidedBy` becomes `policy:<id>`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"))]
     pub id: String,
     /// Approve or decline.
     pub action: ApprovalAction,
@@ -420,7 +425,9 @@ pub struct Conditions {
 }
 
 /// A weekday.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum Day {

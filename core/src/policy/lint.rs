@@ -59,7 +59,13 @@ pub struct Lint {
 
 impl std::fmt::Display for Lint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} [{}]", self.path, self.message, self.code.as_str())
+        write!(
+            f,
+            "{}: {} [{}]",
+            self.path,
+            self.message,
+            self.code.as_str()
+        )
     }
 }
 
@@ -69,7 +75,9 @@ fn scope_key(scope: &Option<Vec<GroupRef>>) -> Option<Vec<String>> {
             .iter()
             .map(|r| match r {
                 GroupRef::Id(id) => format!("id:{id}"),
-                GroupRef::Inline(g) => format!("inline:{}", serde_json::to_string(g).unwrap_or_default()),
+                GroupRef::Inline(g) => {
+                    format!("inline:{}", serde_json::to_string(g).unwrap_or_default())
+                }
             })
             .collect();
         keys.sort();
@@ -98,10 +106,8 @@ pub(crate) fn lint(doc: &PolicyDocument, parsed: &Parsed) -> Vec<Lint> {
                 if let Some(r) = referenced.get_mut(a) {
                     *r = true;
                 }
-                if elev {
-                    if let Some(e) = elevating.get_mut(a) {
-                        *e = true;
-                    }
+                if elev && let Some(e) = elevating.get_mut(a) {
+                    *e = true;
                 }
             }
         }
@@ -126,7 +132,10 @@ pub(crate) fn lint(doc: &PolicyDocument, parsed: &Parsed) -> Vec<Lint> {
             None => out.push(Lint {
                 code: LintCode::WeakAutomatic,
                 path: format!("privilegeLists[{i}]"),
-                message: format!("list '{}' elevates every executable automatically (applications: all)", l.id),
+                message: format!(
+                    "list '{}' elevates every executable automatically (applications: all)",
+                    l.id
+                ),
             }),
             Some(apps) => {
                 for (k, &a) in apps.iter().enumerate() {
@@ -146,7 +155,10 @@ pub(crate) fn lint(doc: &PolicyDocument, parsed: &Parsed) -> Vec<Lint> {
             None => out.push(Lint {
                 code: LintCode::WeakAutomatic,
                 path: format!("jitPolicies[{i}]"),
-                message: format!("JIT policy '{}' elevates every executable in its window (applications: all)", j.id),
+                message: format!(
+                    "JIT policy '{}' elevates every executable in its window (applications: all)",
+                    j.id
+                ),
             }),
             Some(apps) => {
                 for (k, &a) in apps.iter().enumerate() {
@@ -229,14 +241,17 @@ pub(crate) fn lint(doc: &PolicyDocument, parsed: &Parsed) -> Vec<Lint> {
                 .find(|o| {
                     !std::ptr::eq(*o, e)
                         && ((o.scope == e.scope
-                            && (o.rank, std::cmp::Reverse(&o.rule)) > (e.rank, std::cmp::Reverse(&e.rule)))
+                            && (o.rank, std::cmp::Reverse(&o.rule))
+                                > (e.rank, std::cmp::Reverse(&e.rule)))
                             || (o.rank == 3 && e.rank < 3 && o.scope.is_none()))
                 })
                 .map(|o| o.rule.clone())
                 .or_else(|| {
                     deny_all
                         .iter()
-                        .find(|(dl, s)| *dl != e.list && (s.is_none() || *s == e.scope) && e.rank < 3)
+                        .find(|(dl, s)| {
+                            *dl != e.list && (s.is_none() || *s == e.scope) && e.rank < 3
+                        })
                         .and_then(|(dl, _)| parsed.lists.get(*dl))
                         .map(|l| format!("{}/*", l.id))
                 });

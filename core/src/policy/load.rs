@@ -13,11 +13,11 @@ use regex::Regex;
 
 use super::document::*;
 use super::{PolicyError, PolicyErrors};
+use crate::Duration;
 use crate::launch::{Version, parse_guid, parse_hex32};
 use crate::paths::{self, Platform, RulePath, Variables};
 use crate::pattern::Pattern;
 use crate::source::{Entry, Node, Span, Value};
-use crate::Duration;
 
 /// Largest compiled size of one regular expression in a policy.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -72,7 +72,11 @@ pub(crate) fn map<'n>(cx: &mut Cx, node: &'n Node, p: &P<'_>) -> Option<MapR<'n>
             known: Vec::new(),
         }),
         other => {
-            cx.error(p, node.span, format!("expected a mapping, found {}", other.kind_name()));
+            cx.error(
+                p,
+                node.span,
+                format!("expected a mapping, found {}", other.kind_name()),
+            );
             None
         }
     }
@@ -90,9 +94,12 @@ impl<'n> MapR<'n> {
         (!matches!(node.value, Value::Null)).then_some(node)
     }
 
-    pub(crate) fn finish(self, cx: &mut Cx, p: &P<'_>) {
+    /// Reports unknown keys; returns whether there were any.
+    pub(crate) fn finish(self, cx: &mut Cx, p: &P<'_>) -> bool {
+        let mut unknown = false;
         for (entry, used) in self.entries.iter().zip(&self.used) {
             if !used {
+                unknown = true;
                 let hint = suggest(&entry.key, &self.known)
                     .map(|k| format!(" (did you mean '{k}'?)"))
                     .unwrap_or_default();
@@ -106,6 +113,7 @@ impl<'n> MapR<'n> {
                 );
             }
         }
+        unknown
     }
 }
 
@@ -142,7 +150,11 @@ pub(crate) fn string(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<String> {
     match &node.value {
         Value::String(s) | Value::Number(s) => Some(s.clone()),
         other => {
-            cx.error(p, node.span, format!("expected a string, found {}", other.kind_name()));
+            cx.error(
+                p,
+                node.span,
+                format!("expected a string, found {}", other.kind_name()),
+            );
             None
         }
     }
@@ -152,7 +164,11 @@ pub(crate) fn seq<'n>(cx: &mut Cx, node: &'n Node, p: &P<'_>) -> Option<&'n [Nod
     match &node.value {
         Value::Seq(items) => Some(items),
         other => {
-            cx.error(p, node.span, format!("expected a list, found {}", other.kind_name()));
+            cx.error(
+                p,
+                node.span,
+                format!("expected a list, found {}", other.kind_name()),
+            );
             None
         }
     }
@@ -176,7 +192,11 @@ pub(crate) fn one_or_many(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<(St
     match &node.value {
         Value::Seq(items) => {
             if items.is_empty() {
-                cx.error(p, node.span, "must not be an empty list; leave the key out instead");
+                cx.error(
+                    p,
+                    node.span,
+                    "must not be an empty list; leave the key out instead",
+                );
                 return None;
             }
             let mut out = Vec::with_capacity(items.len());
@@ -194,12 +214,16 @@ pub(crate) fn one_or_many(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<(St
 }
 
 pub(crate) fn integer(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<i64> {
-    if let Value::Number(raw) = &node.value {
-        if let Ok(v) = raw.parse::<i64>() {
-            return Some(v);
-        }
+    if let Value::Number(raw) = &node.value
+        && let Ok(v) = raw.parse::<i64>()
+    {
+        return Some(v);
     }
-    cx.error(p, node.span, format!("expected an integer, found {}", describe(node)));
+    cx.error(
+        p,
+        node.span,
+        format!("expected an integer, found {}", describe(node)),
+    );
     None
 }
 
@@ -207,7 +231,11 @@ pub(crate) fn boolean(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<bool> {
     if let Value::Bool(b) = node.value {
         return Some(b);
     }
-    cx.error(p, node.span, format!("expected true or false, found {}", describe(node)));
+    cx.error(
+        p,
+        node.span,
+        format!("expected true or false, found {}", describe(node)),
+    );
     None
 }
 
@@ -278,8 +306,16 @@ fn regex(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<(String, Regex)> {
         Ok(re) => Some((text, re)),
         Err(e) => {
             let msg = e.to_string();
-            let first = msg.lines().last().unwrap_or("invalid regular expression").trim();
-            cx.error(p, node.span, format!("invalid regular expression '{text}': {first}"));
+            let first = msg
+                .lines()
+                .last()
+                .unwrap_or("invalid regular expression")
+                .trim();
+            cx.error(
+                p,
+                node.span,
+                format!("invalid regular expression '{text}': {first}"),
+            );
             None
         }
     }
@@ -389,6 +425,7 @@ pub(crate) struct ParsedJit {
 
 /// A weekly window, in minutes of the day, in a time zone.
 #[derive(Clone, Debug)]
+#[allow(dead_code)] // read by the request lifecycle (autonomous approval)
 pub(crate) struct ParsedSchedule {
     /// Bit 0 = Monday … bit 6 = Sunday.
     pub days: u8,
@@ -414,6 +451,7 @@ pub(crate) struct ParsedRule {
 
 /// Everything the matcher and the lifecycle need, resolved and compiled once at load.
 #[derive(Clone, Debug, Default)]
+#[allow(dead_code)] // some fields are read by the request lifecycle
 pub(crate) struct Parsed {
     pub platform: Platform,
     pub groups: Vec<ParsedGroup>,
@@ -433,9 +471,11 @@ struct Loader {
     cx: Cx,
     platform: Platform,
     variables: Variables,
-    group_index: HashMap<String, usize>,
-    app_index: HashMap<String, usize>,
-    list_index: HashMap<String, usize>,
+    /// Ids seen, with their index when the entry itself was valid (`None`: it had errors of
+    /// its own, so references to it are not reported again).
+    group_index: HashMap<String, Option<usize>>,
+    app_index: HashMap<String, Option<usize>>,
+    list_index: HashMap<String, Option<usize>>,
 }
 
 /// Reads and validates a document tree.
@@ -454,7 +494,11 @@ pub(crate) fn load(root: &Node) -> Result<(PolicyDocument, Parsed), PolicyErrors
         _ => {
             let mut errors = ld.cx.errors;
             if errors.is_empty() {
-                errors.push(PolicyError::new(String::new(), None, "invalid policy".into()));
+                errors.push(PolicyError::new(
+                    String::new(),
+                    None,
+                    "invalid policy".into(),
+                ));
             }
             errors.sort_by_key(|e| (e.line.unwrap_or(u32::MAX), e.column.unwrap_or(0)));
             Err(PolicyErrors { errors })
@@ -470,19 +514,23 @@ impl Loader {
         let api_version = match m.get("apiVersion") {
             Some(n) => {
                 let v = string(&mut self.cx, n, &P::Key(&p, "apiVersion"));
-                if let Some(v) = &v {
-                    if v != API_VERSION {
-                        self.cx.error(
-                            &P::Key(&p, "apiVersion"),
-                            n.span,
-                            format!("unsupported apiVersion '{v}'; this library reads '{API_VERSION}'"),
-                        );
-                    }
+                if let Some(v) = &v
+                    && v != API_VERSION
+                {
+                    self.cx.error(
+                        &P::Key(&p, "apiVersion"),
+                        n.span,
+                        format!("unsupported apiVersion '{v}'; this library reads '{API_VERSION}'"),
+                    );
                 }
                 v
             }
             None => {
-                self.cx.error(&p, root.span, "missing required key 'apiVersion' (jitaccess/v1)");
+                self.cx.error(
+                    &p,
+                    root.span,
+                    "missing required key 'apiVersion' (jitaccess/v1)",
+                );
                 None
             }
         };
@@ -505,7 +553,10 @@ impl Loader {
                         self.cx.error(
                             &P::Key(&p, "platform"),
                             n.span,
-                            format!("unknown platform '{}'; expected windows, macos or linux", s.unwrap_or_default()),
+                            format!(
+                                "unknown platform '{}'; expected windows, macos or linux",
+                                s.unwrap_or_default()
+                            ),
                         );
                         Platform::Windows
                     }
@@ -595,13 +646,32 @@ impl Loader {
     fn variables(&mut self, node: &Node, p: &P<'_>) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
         let Value::Map(entries) = &node.value else {
-            self.cx.error(p, node.span, format!("expected a mapping of variable names to paths, found {}", node.value.kind_name()));
+            self.cx.error(
+                p,
+                node.span,
+                format!(
+                    "expected a mapping of variable names to paths, found {}",
+                    node.value.kind_name()
+                ),
+            );
             return out;
         };
         for e in entries {
             let pp = P::Key(p, &e.key);
-            if e.key.is_empty() || !e.key.chars().all(|c| c.is_ascii_alphanumeric() || "_().-".contains(c)) {
-                self.cx.error(&pp, e.key_span, format!("'{}' is not a valid variable name (letters, digits, _ ( ) . -)", e.key));
+            if e.key.is_empty()
+                || !e
+                    .key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_().-".contains(c))
+            {
+                self.cx.error(
+                    &pp,
+                    e.key_span,
+                    format!(
+                        "'{}' is not a valid variable name (letters, digits, _ ( ) . -)",
+                        e.key
+                    ),
+                );
                 continue;
             }
             if let Some(v) = string(&mut self.cx, &e.value, &pp) {
@@ -623,7 +693,11 @@ impl Loader {
         let computers = list(self, "computers");
         let computer_tags = list(self, "computerTags");
         m.finish(&mut self.cx, p);
-        if users.is_empty() && user_groups.is_empty() && computers.is_empty() && computer_tags.is_empty() {
+        if users.is_empty()
+            && user_groups.is_empty()
+            && computers.is_empty()
+            && computer_tags.is_empty()
+        {
             self.cx.error(
                 p,
                 node.span,
@@ -658,7 +732,14 @@ impl Loader {
         let mut parsed = Vec::new();
         let mut ids = Vec::new();
         let Value::Map(entries) = &node.value else {
-            self.cx.error(p, node.span, format!("expected a mapping of group ids to groups, found {}", node.value.kind_name()));
+            self.cx.error(
+                p,
+                node.span,
+                format!(
+                    "expected a mapping of group ids to groups, found {}",
+                    node.value.kind_name()
+                ),
+            );
             return (out, parsed, ids);
         };
         for e in entries {
@@ -666,8 +747,9 @@ impl Loader {
             if !valid_id(&e.key) {
                 self.cx.error(&pp, e.key_span, format!("'{}' is not a valid group id: use 1 to 128 of A-Z a-z 0-9 . _ -, starting with a letter or digit", e.key));
             }
+            self.group_index.insert(e.key.clone(), None);
             if let Some((g, pg)) = self.group(&e.value, &pp) {
-                self.group_index.insert(e.key.clone(), parsed.len());
+                self.group_index.insert(e.key.clone(), Some(parsed.len()));
                 parsed.push(pg);
                 ids.push(e.key.clone());
                 out.insert(e.key.clone(), g);
@@ -679,7 +761,11 @@ impl Loader {
     fn scope(&mut self, node: &Node, p: &P<'_>) -> Option<(Vec<GroupRef>, Vec<GroupSel>)> {
         let items = seq(&mut self.cx, node, p)?;
         if items.is_empty() {
-            self.cx.error(p, node.span, "must not be empty; leave appliesTo out to apply to everyone");
+            self.cx.error(
+                p,
+                node.span,
+                "must not be empty; leave appliesTo out to apply to everyone",
+            );
             return None;
         }
         let mut refs = Vec::new();
@@ -697,12 +783,14 @@ impl Loader {
                 },
                 _ => match string(&mut self.cx, item, &pp) {
                     Some(id) => match self.group_index.get(&id) {
-                        Some(&g) => {
-                            sels.push(GroupSel::Named(g));
+                        Some(Some(g)) => {
+                            sels.push(GroupSel::Named(*g));
                             refs.push(GroupRef::Id(id));
                         }
+                        Some(None) => ok = false,
                         None => {
-                            self.cx.error(&pp, item.span, format!("unknown group '{id}'"));
+                            self.cx
+                                .error(&pp, item.span, format!("unknown group '{id}'"));
                             ok = false;
                         }
                     },
@@ -724,10 +812,10 @@ impl Loader {
             ("defaultDuration", &mut out.default_duration),
             ("pendingTimeout", &mut out.pending_timeout),
         ] {
-            if let Some(n) = m.get(key) {
-                if let Some(d) = duration(&mut self.cx, n, &P::Key(p, key)) {
-                    *slot = d;
-                }
+            if let Some(n) = m.get(key)
+                && let Some(d) = duration(&mut self.cx, n, &P::Key(p, key))
+            {
+                *slot = d;
             }
         }
         if let Some(n) = m.get("justification") {
@@ -742,11 +830,11 @@ impl Loader {
                         }
                     }
                 }
-                if let Some(n) = jm.get("pattern") {
-                    if let Some((text, re)) = regex(&mut self.cx, n, &P::Key(&jp, "pattern")) {
-                        out.justification.pattern = Some(text);
-                        pattern = Some(re);
-                    }
+                if let Some(n) = jm.get("pattern")
+                    && let Some((text, re)) = regex(&mut self.cx, n, &P::Key(&jp, "pattern"))
+                {
+                    out.justification.pattern = Some(text);
+                    pattern = Some(re);
                 }
                 jm.finish(&mut self.cx, &jp);
             }
@@ -765,12 +853,17 @@ impl Loader {
         parsed.reserve(items.len());
         for (i, item) in items.iter().enumerate() {
             let pp = P::Index(p, i);
-            if let Some((app, pa)) = self.application(item, &pp) {
-                if self.app_index.contains_key(&app.id) {
-                    self.cx.error(&pp, item.span, format!("duplicate application id '{}'", app.id));
+            let declared = item.get("id").and_then(Node::as_str).map(str::to_string);
+            if let Some(id) = &declared {
+                if self.app_index.contains_key(id) {
+                    self.cx
+                        .error(&pp, item.span, format!("duplicate application id '{id}'"));
                     continue;
                 }
-                self.app_index.insert(app.id.clone(), parsed.len());
+                self.app_index.insert(id.clone(), None);
+            }
+            if let Some((app, pa)) = self.application(item, &pp) {
+                self.app_index.insert(app.id.clone(), Some(parsed.len()));
                 out.push(app);
                 parsed.push(pa);
             }
@@ -792,7 +885,13 @@ impl Loader {
         let mut pa = ParsedApp::default();
 
         // Pattern criteria.
-        for key in ["vendor", "product", "fileName", "originalFileName", "commandLine"] {
+        for key in [
+            "vendor",
+            "product",
+            "fileName",
+            "originalFileName",
+            "commandLine",
+        ] {
             let Some(n) = m.get(key) else { continue };
             let Some(items) = one_or_many(&mut self.cx, n, &P::Key(p, key)) else {
                 ok = false;
@@ -804,7 +903,9 @@ impl Loader {
                 "vendor" => (app.vendor, pa.vendor) = (strings, pats),
                 "product" => (app.product, pa.product) = (strings, pats),
                 "fileName" => (app.file_name, pa.file_name) = (strings, pats),
-                "originalFileName" => (app.original_file_name, pa.original_file_name) = (strings, pats),
+                "originalFileName" => {
+                    (app.original_file_name, pa.original_file_name) = (strings, pats)
+                }
                 _ => (app.command_line, pa.command_line) = (strings, pats),
             }
         }
@@ -821,8 +922,13 @@ impl Loader {
                 match parse_hex32(s.trim()) {
                     Some(d) => digests.push(d),
                     None => {
-                        let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
-                        self.cx.error(&ip, *span, format!("'{s}' is not 64 hex digits"));
+                        let ip = if items.len() > 1 {
+                            P::Index(&kp, i)
+                        } else {
+                            kp
+                        };
+                        self.cx
+                            .error(&ip, *span, format!("'{s}' is not 64 hex digits"));
                         ok = false;
                     }
                 }
@@ -841,7 +947,11 @@ impl Loader {
                     match parse_guid(s.trim()) {
                         Some(g) => pa.clsid.push(g),
                         None => {
-                            let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
+                            let ip = if items.len() > 1 {
+                                P::Index(&kp, i)
+                            } else {
+                                kp
+                            };
                             self.cx.error(&ip, *span, format!("'{s}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"));
                             ok = false;
                         }
@@ -868,16 +978,24 @@ impl Loader {
                     }
                 }
                 None => {
-                    self.cx.error(&kp, n.span, format!("'{s}' is not a dotted version number like 22.99 or 4.0.1.0"));
+                    self.cx.error(
+                        &kp,
+                        n.span,
+                        format!("'{s}' is not a dotted version number like 22.99 or 4.0.1.0"),
+                    );
                     ok = false;
                 }
             }
         }
-        if let (Some(lo), Some(hi)) = (pa.min_version, pa.max_version) {
-            if lo > hi {
-                self.cx.error(p, node.span, "minVersion is above maxVersion: the application can never match");
-                ok = false;
-            }
+        if let (Some(lo), Some(hi)) = (pa.min_version, pa.max_version)
+            && lo > hi
+        {
+            self.cx.error(
+                p,
+                node.span,
+                "minVersion is above maxVersion: the application can never match",
+            );
+            ok = false;
         }
         if let Some(n) = m.get("path") {
             let kp = P::Key(p, "path");
@@ -886,7 +1004,11 @@ impl Loader {
                     match paths::parse_rule_path(self.platform, s, &self.variables) {
                         Ok(rp) => pa.paths.push(rp),
                         Err(e) => {
-                            let ip = if items.len() > 1 { P::Index(&kp, i) } else { kp };
+                            let ip = if items.len() > 1 {
+                                P::Index(&kp, i)
+                            } else {
+                                kp
+                            };
                             self.cx.error(&ip, *span, e.to_string());
                             ok = false;
                         }
@@ -897,12 +1019,12 @@ impl Loader {
                 ok = false;
             }
         }
-        m.finish(&mut self.cx, p);
+        let had_unknown = m.finish(&mut self.cx, p);
         let id_v = id_v?;
         pa.id = id_v.clone();
         app.id = id_v;
         pa.finish();
-        if pa.keys.is_empty() && ok {
+        if pa.keys.is_empty() && ok && !had_unknown {
             self.cx.error(
                 p,
                 node.span,
@@ -914,13 +1036,23 @@ impl Loader {
     }
 
     /// `applications:` of a list or JIT policy (`all` allowed), or the allowlist.
-    fn app_refs(&mut self, node: &Node, p: &P<'_>, allow_all: bool) -> Option<(Applications, Option<Vec<usize>>)> {
+    fn app_refs(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+        allow_all: bool,
+    ) -> Option<(Applications, Option<Vec<usize>>)> {
         if let Value::String(s) = &node.value {
             if s == "all" && allow_all {
                 return Some((Applications::All, None));
             }
-            let expected = if allow_all { "a list of application ids or the string 'all'" } else { "a list of application ids" };
-            self.cx.error(p, node.span, format!("expected {expected}, found '{s}'"));
+            let expected = if allow_all {
+                "a list of application ids or the string 'all'"
+            } else {
+                "a list of application ids"
+            };
+            self.cx
+                .error(p, node.span, format!("expected {expected}, found '{s}'"));
             return None;
         }
         let items = seq(&mut self.cx, node, p)?;
@@ -934,15 +1066,21 @@ impl Loader {
                 continue;
             };
             match self.app_index.get(&id) {
-                Some(&a) => {
-                    if idx.contains(&a) {
-                        self.cx.error(&pp, item.span, format!("application '{id}' is listed twice"));
+                Some(Some(a)) => {
+                    if idx.contains(a) {
+                        self.cx.error(
+                            &pp,
+                            item.span,
+                            format!("application '{id}' is listed twice"),
+                        );
                         ok = false;
                     }
-                    idx.push(a);
+                    idx.push(*a);
                 }
+                Some(None) => ok = false,
                 None => {
-                    self.cx.error(&pp, item.span, format!("unknown application '{id}'"));
+                    self.cx
+                        .error(&pp, item.span, format!("unknown application '{id}'"));
                     ok = false;
                 }
             }
@@ -951,7 +1089,12 @@ impl Loader {
         ok.then_some((Applications::Ids(ids), Some(idx)))
     }
 
-    fn lists(&mut self, node: &Node, p: &P<'_>, requests: &Requests) -> (Vec<PrivilegeList>, Vec<ParsedList>) {
+    fn lists(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+        requests: &Requests,
+    ) -> (Vec<PrivilegeList>, Vec<ParsedList>) {
         let mut out = Vec::new();
         let mut parsed = Vec::new();
         let Some(items) = seq(&mut self.cx, node, p) else {
@@ -959,12 +1102,20 @@ impl Loader {
         };
         for (i, item) in items.iter().enumerate() {
             let pp = P::Index(p, i);
-            if let Some((l, pl)) = self.list(item, &pp, requests) {
-                if self.list_index.contains_key(&l.id) {
-                    self.cx.error(&pp, item.span, format!("duplicate privilege list id '{}'", l.id));
+            let declared = item.get("id").and_then(Node::as_str).map(str::to_string);
+            if let Some(id) = &declared {
+                if self.list_index.contains_key(id) {
+                    self.cx.error(
+                        &pp,
+                        item.span,
+                        format!("duplicate privilege list id '{id}'"),
+                    );
                     continue;
                 }
-                self.list_index.insert(l.id.clone(), parsed.len());
+                self.list_index.insert(id.clone(), None);
+            }
+            if let Some((l, pl)) = self.list(item, &pp, requests) {
+                self.list_index.insert(l.id.clone(), Some(parsed.len()));
                 out.push(l);
                 parsed.push(pl);
             }
@@ -972,7 +1123,12 @@ impl Loader {
         (out, parsed)
     }
 
-    fn list(&mut self, node: &Node, p: &P<'_>, requests: &Requests) -> Option<(PrivilegeList, ParsedList)> {
+    fn list(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+        requests: &Requests,
+    ) -> Option<(PrivilegeList, ParsedList)> {
         let mut m = map(&mut self.cx, node, p)?;
         let mut ok = true;
         let id_v = match m.get("id") {
@@ -1015,7 +1171,11 @@ impl Loader {
         let apps = match m.get("applications") {
             Some(n) => self.app_refs(n, &P::Key(p, "applications"), true),
             None => {
-                self.cx.error(p, node.span, "missing required key 'applications' (a list of application ids, or all)");
+                self.cx.error(
+                    p,
+                    node.span,
+                    "missing required key 'applications' (a list of application ids, or all)",
+                );
                 None
             }
         };
@@ -1025,11 +1185,19 @@ impl Loader {
                 let d = duration(&mut self.cx, n, &kp);
                 if let Some(d) = d {
                     if elevation.is_some() && elevation != Some(Elevation::OnRequest) {
-                        self.cx.error(&kp, n.span, "maxDuration applies to onRequest lists only");
+                        self.cx
+                            .error(&kp, n.span, "maxDuration applies to onRequest lists only");
                         ok = false;
                     }
                     if d > requests.max_duration {
-                        self.cx.error(&kp, n.span, format!("maxDuration {d} is above requests.maxDuration {}", requests.max_duration));
+                        self.cx.error(
+                            &kp,
+                            n.span,
+                            format!(
+                                "maxDuration {d} is above requests.maxDuration {}",
+                                requests.max_duration
+                            ),
+                        );
                         ok = false;
                     }
                 } else {
@@ -1078,7 +1246,11 @@ impl Loader {
             let pp = P::Index(p, i);
             if let Some((j, pj)) = self.jit(item, &pp) {
                 if out.iter().any(|o| o.id == j.id) {
-                    self.cx.error(&pp, item.span, format!("duplicate JIT policy id '{}'", j.id));
+                    self.cx.error(
+                        &pp,
+                        item.span,
+                        format!("duplicate JIT policy id '{}'", j.id),
+                    );
                     continue;
                 }
                 out.push(j);
@@ -1111,24 +1283,40 @@ impl Loader {
         let apps = match m.get("applications") {
             Some(n) => self.app_refs(n, &P::Key(p, "applications"), true),
             None => {
-                self.cx.error(p, node.span, "missing required key 'applications' (a list of application ids, or all)");
+                self.cx.error(
+                    p,
+                    node.span,
+                    "missing required key 'applications' (a list of application ids, or all)",
+                );
                 None
             }
         };
         let mut when = |ld: &mut Loader, key: &'static str| match m.get(key) {
             Some(n) => time(&mut ld.cx, n, &P::Key(p, key)),
             None => {
-                ld.cx.error(p, node.span, format!("missing required key '{key}' (an RFC 3339 time)"));
+                ld.cx.error(
+                    p,
+                    node.span,
+                    format!("missing required key '{key}' (an RFC 3339 time)"),
+                );
                 None
             }
         };
         let from = when(self, "from");
         let until = when(self, "until");
-        if let (Some(f), Some(u)) = (from, until) {
-            if f >= u {
-                self.cx.error(p, node.span, format!("from ({}) must be before until ({})", f.to_rfc3339(), u.to_rfc3339()));
-                ok = false;
-            }
+        if let (Some(f), Some(u)) = (from, until)
+            && f >= u
+        {
+            self.cx.error(
+                p,
+                node.span,
+                format!(
+                    "from ({}) must be before until ({})",
+                    f.to_rfc3339(),
+                    u.to_rfc3339()
+                ),
+            );
+            ok = false;
         }
         m.finish(&mut self.cx, p);
         let (applications, app_idx) = apps?;
@@ -1158,14 +1346,22 @@ impl Loader {
         ))
     }
 
-    fn approval(&mut self, node: &Node, p: &P<'_>) -> (Option<AutonomousApproval>, bool, Vec<ParsedRule>) {
+    fn approval(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+    ) -> (Option<AutonomousApproval>, bool, Vec<ParsedRule>) {
         let Some(mut m) = map(&mut self.cx, node, p) else {
             return (None, false, Vec::new());
         };
         let enabled = match m.get("enabled") {
             Some(n) => boolean(&mut self.cx, n, &P::Key(p, "enabled")),
             None => {
-                self.cx.error(p, node.span, "missing required key 'enabled' (true or false)");
+                self.cx.error(
+                    p,
+                    node.span,
+                    "missing required key 'enabled' (true or false)",
+                );
                 None
             }
         };
@@ -1178,7 +1374,11 @@ impl Loader {
                     let pp = P::Index(&rp, i);
                     if let Some((r, pr)) = self.rule(item, &pp) {
                         if rules.iter().any(|o: &ApprovalRule| o.id == r.id) {
-                            self.cx.error(&pp, item.span, format!("duplicate approval rule id '{}'", r.id));
+                            self.cx.error(
+                                &pp,
+                                item.span,
+                                format!("duplicate approval rule id '{}'", r.id),
+                            );
                             continue;
                         }
                         rules.push(r);
@@ -1210,38 +1410,56 @@ impl Loader {
                     Some("approve") => Some(ApprovalAction::Approve),
                     Some("decline") => Some(ApprovalAction::Decline),
                     Some(other) => {
-                        self.cx.error(&kp, n.span, format!("unknown action '{other}'; expected approve or decline"));
+                        self.cx.error(
+                            &kp,
+                            n.span,
+                            format!("unknown action '{other}'; expected approve or decline"),
+                        );
                         None
                     }
                     None => None,
                 }
             }
             None => {
-                self.cx.error(p, node.span, "missing required key 'action' (approve or decline)");
+                self.cx.error(
+                    p,
+                    node.span,
+                    "missing required key 'action' (approve or decline)",
+                );
                 None
             }
         };
         let when = match m.get("when") {
             Some(n) => self.conditions(n, &P::Key(p, "when")),
-            None => Some((Conditions::default(), ParsedRule {
-                id: String::new(),
-                action: ApprovalAction::Approve,
-                applications: None,
-                privilege_lists: None,
-                groups: None,
-                computers: None,
-                max_duration: None,
-                justification: None,
-                schedule: None,
-                max_per_user: None,
-            })),
+            None => Some((
+                Conditions::default(),
+                ParsedRule {
+                    id: String::new(),
+                    action: ApprovalAction::Approve,
+                    applications: None,
+                    privilege_lists: None,
+                    groups: None,
+                    computers: None,
+                    max_duration: None,
+                    justification: None,
+                    schedule: None,
+                    max_per_user: None,
+                },
+            )),
         };
         m.finish(&mut self.cx, p);
         let (when, mut pr) = when?;
         let (id_v, action) = (id_v?, action?);
         pr.id = id_v.clone();
         pr.action = action;
-        Some((ApprovalRule { id: id_v, action, when }, pr))
+        Some((
+            ApprovalRule {
+                id: id_v,
+                action,
+                when,
+            },
+            pr,
+        ))
     }
 
     fn conditions(&mut self, node: &Node, p: &P<'_>) -> Option<(Conditions, ParsedRule)> {
@@ -1276,13 +1494,18 @@ impl Loader {
                     let mut idx = Vec::new();
                     for (i, id) in ids.iter().enumerate() {
                         match self.list_index.get(id) {
-                            Some(&l) => idx.push(l),
+                            Some(Some(l)) => idx.push(*l),
+                            Some(None) => ok = false,
                             None => {
                                 let span = match &n.value {
                                     Value::Seq(items) => items.get(i).map_or(n.span, |x| x.span),
                                     _ => n.span,
                                 };
-                                self.cx.error(&P::Index(&kp, i), span, format!("unknown privilege list '{id}'"));
+                                self.cx.error(
+                                    &P::Index(&kp, i),
+                                    span,
+                                    format!("unknown privilege list '{id}'"),
+                                );
                                 ok = false;
                             }
                         }
@@ -1348,7 +1571,8 @@ impl Loader {
                         match integer(&mut self.cx, cn, &cp).map(u32::try_from) {
                             Some(Ok(v)) if v >= 1 => Some(v),
                             Some(_) => {
-                                self.cx.error(&cp, cn.span, "must be a whole number of at least 1");
+                                self.cx
+                                    .error(&cp, cn.span, "must be a whole number of at least 1");
                                 None
                             }
                             None => None,
@@ -1362,7 +1586,8 @@ impl Loader {
                 let per = match qm.get("per") {
                     Some(pn) => duration(&mut self.cx, pn, &P::Key(&kp, "per")),
                     None => {
-                        self.cx.error(&kp, n.span, "missing required key 'per' (a duration)");
+                        self.cx
+                            .error(&kp, n.span, "missing required key 'per' (a duration)");
                         None
                     }
                 };
@@ -1421,21 +1646,33 @@ impl Loader {
         if days.is_empty() {
             mask = 0x7f;
         }
-        let mut hhmm = |ld: &mut Loader, key: &'static str, allow_24: bool| -> Option<(String, u16)> {
-            let Some(n) = m.get(key) else {
-                ld.cx.error(p, node.span, format!("missing required key '{key}' (HH:MM)"));
-                return None;
-            };
-            let kp = P::Key(p, key);
-            let s = string(&mut ld.cx, n, &kp)?;
-            match parse_hhmm(&s, allow_24) {
-                Some(v) => Some((s, v)),
-                None => {
-                    ld.cx.error(&kp, n.span, format!("'{s}' is not a time of day HH:MM (00:00 to 23:59{})", if allow_24 { ", or 24:00" } else { "" }));
-                    None
+        let mut hhmm =
+            |ld: &mut Loader, key: &'static str, allow_24: bool| -> Option<(String, u16)> {
+                let Some(n) = m.get(key) else {
+                    ld.cx.error(
+                        p,
+                        node.span,
+                        format!("missing required key '{key}' (HH:MM)"),
+                    );
+                    return None;
+                };
+                let kp = P::Key(p, key);
+                let s = string(&mut ld.cx, n, &kp)?;
+                match parse_hhmm(&s, allow_24) {
+                    Some(v) => Some((s, v)),
+                    None => {
+                        ld.cx.error(
+                            &kp,
+                            n.span,
+                            format!(
+                                "'{s}' is not a time of day HH:MM (00:00 to 23:59{})",
+                                if allow_24 { ", or 24:00" } else { "" }
+                            ),
+                        );
+                        None
+                    }
                 }
-            }
-        };
+            };
         let from = hhmm(self, "from", false);
         let to = hhmm(self, "to", true);
         let tz = match m.get("timeZone") {
@@ -1445,7 +1682,11 @@ impl Loader {
                     Some(s) => match s.parse::<chrono_tz::Tz>() {
                         Ok(tz) => Some((s, tz)),
                         Err(_) => {
-                            self.cx.error(&kp, n.span, format!("unknown IANA time zone '{s}' (e.g. Europe/Berlin, UTC)"));
+                            self.cx.error(
+                                &kp,
+                                n.span,
+                                format!("unknown IANA time zone '{s}' (e.g. Europe/Berlin, UTC)"),
+                            );
                             None
                         }
                     },
@@ -1453,14 +1694,19 @@ impl Loader {
                 }
             }
             None => {
-                self.cx.error(p, node.span, "missing required key 'timeZone' (an IANA time zone such as Europe/Berlin)");
+                self.cx.error(
+                    p,
+                    node.span,
+                    "missing required key 'timeZone' (an IANA time zone such as Europe/Berlin)",
+                );
                 None
             }
         };
         m.finish(&mut self.cx, p);
         let ((from_s, from_m), (to_s, to_m), (tz_s, tz)) = (from?, to?, tz?);
         if from_m == to_m {
-            self.cx.error(p, node.span, "from and to are equal: the window is empty");
+            self.cx
+                .error(p, node.span, "from and to are equal: the window is empty");
             return None;
         }
         ok.then_some((

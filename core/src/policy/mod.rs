@@ -131,7 +131,11 @@ impl Policy {
     }
 
     /// Loads a policy from text in the given format, with explicit size and depth limits.
-    pub fn from_str_with(text: &str, format: Format, limits: &Limits) -> Result<Policy, PolicyErrors> {
+    pub fn from_str_with(
+        text: &str,
+        format: Format,
+        limits: &Limits,
+    ) -> Result<Policy, PolicyErrors> {
         let node = source::parse(text, format, limits).map_err(|e| PolicyErrors {
             errors: vec![PolicyError::new(String::new(), e.span, e.message)],
         })?;
