@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting, lints, unit/integration/property tests,
+# doctests, the conformance vectors through the CLI, and a short fuzz smoke run.
+# Installs what it needs (Rust components). Safe to run on a fresh machine and in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if [ ! -d ../shared/vectors ]; then
+  echo "error: ../shared/vectors is missing: the conformance vectors must sit beside the project" >&2
+  exit 2
+fi
+
+step "toolchain components"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (workspace, all targets, -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+step "conformance vectors through the CLI"
+cargo build -q -p jitaccess-cli --locked
+./target/debug/jitaccess test ../shared/vectors/decisions.yaml
+./target/debug/jitaccess test examples/policies/workstations.test.yaml
+
+if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
+  step "fuzz smoke run"
+  fuzz/smoke.sh
+fi
+
+step "all tests passed"
