@@ -26,7 +26,7 @@ cargo test --workspace --locked
 
 step "conformance vectors through the CLI"
 cargo build -q -p jitaccess-cli --locked
-./target/debug/jitaccess test ../shared/vectors/decisions.yaml
+./target/debug/jitaccess test ../shared/vectors/*.yaml
 ./target/debug/jitaccess test examples/policies/workstations.test.yaml
 
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then

@@ -34,7 +34,11 @@ fn check_valid_policy_exits_0_with_warnings_on_stderr() {
     let out = run(&["check", "../shared/vectors/policies/corp.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("valid policy 'corp-workstations'"));
-    assert!(text(&out.stderr).contains("weakAutomatic"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("weakAutomatic"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -47,7 +51,10 @@ fn check_invalid_policy_exits_1_with_every_error() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("applications[0].vendr: unknown key"), "{err}");
-    assert!(err.contains("privilegeLists[0].applications[0]: unknown application 'ghost'"), "{err}");
+    assert!(
+        err.contains("privilegeLists[0].applications[0]: unknown application 'ghost'"),
+        "{err}"
+    );
     assert!(err.contains("bad.yaml"), "{err}");
     assert!(text(&out.stdout).is_empty());
 }
@@ -58,7 +65,13 @@ fn missing_files_and_bad_usage_exit_2() {
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(run(&["test"]).status.code(), Some(2));
     assert_eq!(run(&["test", "nope.yaml"]).status.code(), Some(2));
-    let out = run(&["eval", "../shared/vectors/policies/corp.yaml", "x.json", "--at", "yesterday"]);
+    let out = run(&[
+        "eval",
+        "../shared/vectors/policies/corp.yaml",
+        "x.json",
+        "--at",
+        "yesterday",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("--at 'yesterday'"));
 }
@@ -88,7 +101,12 @@ fn eval_prints_the_decision_json() {
 fn eval_reads_standard_input_and_rejects_malformed_launches() {
     use std::io::Write;
     let mut child = bin()
-        .args(["eval", "../shared/vectors/policies/corp.yaml", "-", "--compact"])
+        .args([
+            "eval",
+            "../shared/vectors/policies/corp.yaml",
+            "-",
+            "--compact",
+        ])
         .current_dir(root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -107,9 +125,17 @@ fn eval_reads_standard_input_and_rejects_malformed_launches() {
     assert!(line.contains(r#""outcome":"deny""#), "{line}");
 
     let bad = tmp("bad-launch.json", r#"{"path":"C:\\x.exe","sha256":"abc"}"#);
-    let out = run(&["eval", "../shared/vectors/policies/corp.yaml", bad.to_str().unwrap()]);
+    let out = run(&[
+        "eval",
+        "../shared/vectors/policies/corp.yaml",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("launch.sha256"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("launch.sha256"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -142,7 +168,10 @@ cases:
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("FAIL"), "{stdout}");
-    assert!(stdout.contains("outcome: expected elevate, got deny"), "{stdout}");
+    assert!(
+        stdout.contains("outcome: expected elevate, got deny"),
+        "{stdout}"
+    );
     assert_eq!(stdout.lines().last(), Some("1 passed, 1 failed"));
 }
 
@@ -154,7 +183,11 @@ fn unloadable_test_files_exit_2() {
     );
     let out = run(&["test", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("cases[0].expect.outcom: unknown key"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cases[0].expect.outcom: unknown key"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -162,8 +195,10 @@ fn schema_matches_the_committed_file() {
     let out = run(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let committed: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("docs/policy.schema.json")).unwrap()).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/policy.schema.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(printed, committed);
 }
 

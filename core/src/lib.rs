@@ -49,7 +49,8 @@
 pub mod duration;
 pub mod fold;
 pub mod launch;
-mod matcher;
+pub mod lifecycle;
+pub(crate) mod matcher;
 pub mod paths;
 pub mod pattern;
 pub mod policy;

@@ -2,9 +2,10 @@
 //!
 //! [`run_file`] loads a test file (YAML or JSON), loads its policy (a path relative to the
 //! file, or inline), runs every case and reports each failure with what was expected and what
-//! came back. Each case counts as one test. Scenarios need the request lifecycle, which is not
-//! built yet: until it is, every scenario is reported as **failed** with the message
-//! "scenarios are not supported yet" — never as passed.
+//! came back. Each case, each scenario step and each `audit` expectation counts as one test; a
+//! step after a failed step still runs. Every scenario starts from an empty
+//! [`crate::lifecycle::Engine`]; its events go to an in-memory sink, which the `audit`
+//! expectation reads.
 //!
 //! ```
 //! let dir = std::env::temp_dir().join(format!("jitaccess-doc-{}", std::process::id()));
@@ -31,6 +32,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 
+use crate::fold::fold_eq;
+use crate::lifecycle::{
+    Engine, ErrorCode, EventType, GrantArgs, MemorySink, MemoryStore, Request, RequestError,
+    Status, SubmitArgs,
+};
 use crate::policy::load::{self, Cx, P};
 use crate::source::{self, Format, Limits, Node, Value};
 use crate::{CompiledPolicy, Decision, Duration, Launch, Outcome, Policy, Warning};
@@ -186,7 +192,7 @@ pub(crate) struct TestFile {
     pub file: String,
     pub policy: CompiledPolicy,
     cases: Vec<Case>,
-    pub scenarios: Vec<(String, Node)>,
+    scenarios: Vec<Scenario>,
 }
 
 /// Merges `overlay` onto `base` (testing.md `launchDefaults`): objects merge key by key, other
@@ -380,11 +386,9 @@ impl TestFile {
             let sp = P::Key(&p, "scenarios");
             if let Some(items) = load::seq(&mut cx, n, &sp) {
                 for (i, item) in items.iter().enumerate() {
-                    let name = item
-                        .get("name")
-                        .and_then(Node::as_str)
-                        .map_or_else(|| format!("scenarios[{i}]"), str::to_string);
-                    scenarios.push((name, item.clone()));
+                    if let Some(sc) = read_scenario(&mut cx, &defaults, item, &P::Index(&sp, i)) {
+                        scenarios.push(sc);
+                    }
                 }
             }
         }
@@ -461,15 +465,10 @@ pub fn run_file(path: impl AsRef<Path>) -> Result<TestReport, TestFileError> {
         };
         report.push(result);
     }
-    for (name, _) in &tf.scenarios {
-        report.push(TestResult {
-            file: tf.file.clone(),
-            name: name.clone(),
-            passed: false,
-            message: Some(
-                "scenarios are not supported yet (the request lifecycle is not built)".into(),
-            ),
-        });
+    for sc in &tf.scenarios {
+        for r in run_scenario(&tf, sc) {
+            report.push(r);
+        }
     }
     Ok(report)
 }
@@ -485,4 +484,491 @@ where
         report.merge(run_file(p)?);
     }
     Ok(report)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+/// What a scenario step does.
+enum Action {
+    Submit {
+        id: String,
+        launch: Launch,
+        /// `Err` holds a duration that is not a duration > 0 (expected to fail with
+        /// `durationInvalid`).
+        duration: Option<Result<Duration, String>>,
+        justification: Option<String>,
+    },
+    Approve {
+        id: String,
+        by: String,
+        comment: Option<String>,
+    },
+    Decline {
+        id: String,
+        by: String,
+        reason: Option<String>,
+    },
+    Cancel {
+        id: String,
+        by: Option<String>,
+    },
+    Revoke {
+        id: String,
+        by: String,
+        reason: Option<String>,
+    },
+    Relinquish {
+        id: String,
+        by: Option<String>,
+    },
+    Grant {
+        args: GrantArgs,
+    },
+    Launch(Launch),
+    Tick,
+}
+
+#[derive(Default)]
+struct StepExpect {
+    status: Option<Status>,
+    decided_by: Option<String>,
+    not_after: Option<DateTime<Utc>>,
+    error: Option<ErrorCode>,
+    id: Option<String>,
+    decision: Option<Expect>,
+}
+
+struct Step {
+    at: DateTime<Utc>,
+    action: Action,
+    expect: StepExpect,
+}
+
+struct Scenario {
+    name: String,
+    audit: Option<Vec<String>>,
+    steps: Vec<Step>,
+}
+
+const ACTIONS: [&str; 9] = [
+    "submit",
+    "approve",
+    "decline",
+    "cancel",
+    "revoke",
+    "relinquish",
+    "grant",
+    "launch",
+    "tick",
+];
+
+fn opt_string(cx: &mut Cx, m: &mut load::MapR<'_>, key: &'static str, p: &P<'_>) -> Option<String> {
+    m.get(key)
+        .and_then(|n| load::string(cx, n, &P::Key(p, key)))
+}
+
+fn req_string(
+    cx: &mut Cx,
+    m: &mut load::MapR<'_>,
+    key: &'static str,
+    node: &Node,
+    p: &P<'_>,
+) -> Option<String> {
+    let v = opt_string(cx, m, key, p);
+    if v.is_none() && node.get(key).is_none() {
+        cx.error(p, node.span, format!("missing required key '{key}'"));
+    }
+    v
+}
+
+fn strings(cx: &mut Cx, m: &mut load::MapR<'_>, key: &'static str, p: &P<'_>) -> Vec<String> {
+    m.get(key)
+        .and_then(|n| match &n.value {
+            Value::Seq(_) => load::string_list(cx, n, &P::Key(p, key)),
+            _ => load::string(cx, n, &P::Key(p, key)).map(|s| vec![s]),
+        })
+        .unwrap_or_default()
+}
+
+fn read_action(cx: &mut Cx, defaults: &Json, kind: &str, node: &Node, p: &P<'_>) -> Option<Action> {
+    if kind == "launch" {
+        return read_launch(cx, defaults, node, p).map(Action::Launch);
+    }
+    let mut m = load::map(cx, node, p)?;
+    let action = match kind {
+        "submit" => {
+            let id = req_string(cx, &mut m, "id", node, p);
+            let launch = match m.get("launch") {
+                Some(n) => read_launch(cx, defaults, n, &P::Key(p, "launch")),
+                None => read_launch(
+                    cx,
+                    defaults,
+                    &Node::from_json(&Json::Object(Default::default())),
+                    &P::Key(p, "launch"),
+                ),
+            };
+            let duration = opt_string(cx, &mut m, "duration", p)
+                .map(|d| d.parse::<Duration>().map_err(|e| e.to_string()));
+            let justification = opt_string(cx, &mut m, "justification", p);
+            Some(Action::Submit {
+                id: id?,
+                launch: launch?,
+                duration,
+                justification,
+            })
+        }
+        "approve" | "decline" | "revoke" => {
+            let id = req_string(cx, &mut m, "id", node, p);
+            let by = req_string(cx, &mut m, "by", node, p);
+            let extra = opt_string(
+                cx,
+                &mut m,
+                if kind == "approve" {
+                    "comment"
+                } else {
+                    "reason"
+                },
+                p,
+            );
+            let (id, by) = (id?, by?);
+            Some(match kind {
+                "approve" => Action::Approve {
+                    id,
+                    by,
+                    comment: extra,
+                },
+                "decline" => Action::Decline {
+                    id,
+                    by,
+                    reason: extra,
+                },
+                _ => Action::Revoke {
+                    id,
+                    by,
+                    reason: extra,
+                },
+            })
+        }
+        "cancel" | "relinquish" => {
+            let id = req_string(cx, &mut m, "id", node, p)?;
+            let by = opt_string(cx, &mut m, "by", p);
+            Some(if kind == "cancel" {
+                Action::Cancel { id, by }
+            } else {
+                Action::Relinquish { id, by }
+            })
+        }
+        "grant" => {
+            let id = req_string(cx, &mut m, "id", node, p);
+            let by = req_string(cx, &mut m, "by", node, p);
+            let users = strings(cx, &mut m, "user", p);
+            let computers = strings(cx, &mut m, "computer", p);
+            let applications = strings(cx, &mut m, "applications", p);
+            let duration = match m.get("duration") {
+                Some(n) => load::duration(cx, n, &P::Key(p, "duration")),
+                None => {
+                    cx.error(p, node.span, "missing required key 'duration'");
+                    None
+                }
+            };
+            Some(Action::Grant {
+                args: GrantArgs::new(id?, by?, users, computers, applications, duration?),
+            })
+        }
+        _ => Some(Action::Tick),
+    };
+    m.finish(cx, p);
+    action
+}
+
+fn read_step_expect(cx: &mut Cx, node: &Node, p: &P<'_>, launch: bool) -> Option<StepExpect> {
+    if launch {
+        return read_expect(cx, node, p, false).map(|e| StepExpect {
+            decision: Some(e),
+            ..StepExpect::default()
+        });
+    }
+    let mut m = load::map(cx, node, p)?;
+    let mut e = StepExpect::default();
+    if let Some(n) = m.get("status") {
+        let kp = P::Key(p, "status");
+        if let Some(s) = load::string(cx, n, &kp) {
+            match s.parse::<Status>() {
+                Ok(st) => e.status = Some(st),
+                Err(msg) => cx.error(&kp, n.span, msg),
+            }
+        }
+    }
+    e.decided_by = opt_string(cx, &mut m, "decidedBy", p);
+    if let Some(n) = m.get("notAfter") {
+        e.not_after = load::time(cx, n, &P::Key(p, "notAfter"));
+    }
+    if let Some(n) = m.get("error") {
+        let kp = P::Key(p, "error");
+        if let Some(s) = load::string(cx, n, &kp) {
+            match s.parse::<ErrorCode>() {
+                Ok(c) => e.error = Some(c),
+                Err(msg) => cx.error(&kp, n.span, msg),
+            }
+        }
+    }
+    e.id = opt_string(cx, &mut m, "id", p);
+    m.finish(cx, p);
+    Some(e)
+}
+
+fn read_scenario(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) -> Option<Scenario> {
+    let mut m = load::map(cx, node, p)?;
+    let name = req_string(cx, &mut m, "name", node, p);
+    let audit = m
+        .get("audit")
+        .and_then(|n| load::string_list(cx, n, &P::Key(p, "audit")));
+    let mut steps = Vec::new();
+    let mut at = crate::default_test_time();
+    let mut ok = true;
+    match m.get("steps") {
+        Some(n) => {
+            let sp = P::Key(p, "steps");
+            for (i, item) in load::seq(cx, n, &sp).unwrap_or_default().iter().enumerate() {
+                let ip = P::Index(&sp, i);
+                let Some(mut sm) = load::map(cx, item, &ip) else {
+                    ok = false;
+                    continue;
+                };
+                if let Some(tn) = sm.get("at")
+                    && let Some(t) = load::time(cx, tn, &P::Key(&ip, "at"))
+                {
+                    if t < at && i > 0 {
+                        cx.error(
+                            &P::Key(&ip, "at"),
+                            tn.span,
+                            format!(
+                                "time goes backwards: {} is before the previous step's {}",
+                                t.to_rfc3339(),
+                                at.to_rfc3339()
+                            ),
+                        );
+                        ok = false;
+                    }
+                    at = t;
+                }
+                let present: Vec<&str> = ACTIONS
+                    .iter()
+                    .copied()
+                    .filter(|a| item.get(a).is_some())
+                    .collect();
+                let mut action = None;
+                let mut kind = "";
+                match present.as_slice() {
+                    [one] => {
+                        kind = one;
+                        let key: &'static str =
+                            ACTIONS.iter().copied().find(|a| a == one).unwrap_or("tick");
+                        if let Some(an) = sm.get(key) {
+                            action = read_action(cx, defaults, key, an, &P::Key(&ip, key));
+                        } else if key == "tick" {
+                            action = Some(Action::Tick);
+                        }
+                    }
+                    [] => cx.error(
+                        &ip,
+                        item.span,
+                        format!("a step needs one action: {}", ACTIONS.join(", ")),
+                    ),
+                    many => cx.error(
+                        &ip,
+                        item.span,
+                        format!("a step holds exactly one action, found {}", many.join(", ")),
+                    ),
+                }
+                let expect = match sm.get("expect") {
+                    Some(en) => read_step_expect(cx, en, &P::Key(&ip, "expect"), kind == "launch"),
+                    None => Some(StepExpect::default()),
+                };
+                sm.finish(cx, &ip);
+                match (action, expect) {
+                    (Some(action), Some(expect)) => steps.push(Step { at, action, expect }),
+                    _ => ok = false,
+                }
+            }
+        }
+        None => cx.error(p, node.span, "missing required key 'steps'"),
+    }
+    m.finish(cx, p);
+    (ok && cx.errors.is_empty()).then_some(())?;
+    Some(Scenario {
+        name: name?,
+        audit,
+        steps,
+    })
+}
+
+/// Runs one scenario from an empty engine.
+fn run_scenario(tf: &TestFile, sc: &Scenario) -> Vec<TestResult> {
+    let sink = MemorySink::default();
+    let mut results = Vec::new();
+    let engine = match Engine::new(
+        tf.policy.clone(),
+        Box::new(MemoryStore),
+        Box::new(sink.clone()),
+    ) {
+        Ok(e) => e,
+        Err(e) => {
+            return vec![TestResult {
+                file: tf.file.clone(),
+                name: sc.name.clone(),
+                passed: false,
+                message: Some(e.to_string()),
+            }];
+        }
+    };
+    for (n, step) in sc.steps.iter().enumerate() {
+        let mut problems = Vec::new();
+        let at = step.at;
+        let outcome: Result<Option<Request>, RequestError> = match &step.action {
+            Action::Submit {
+                id,
+                launch,
+                duration,
+                justification,
+            } => match duration {
+                Some(Err(msg)) => Err(RequestError::new(ErrorCode::DurationInvalid, msg.clone())),
+                Some(Ok(d)) => engine
+                    .submit(
+                        SubmitArgs::new(
+                            id.clone(),
+                            launch.clone(),
+                            Some(*d),
+                            justification.clone(),
+                        ),
+                        at,
+                    )
+                    .map(Some),
+                None => engine
+                    .submit(
+                        SubmitArgs::new(id.clone(), launch.clone(), None, justification.clone()),
+                        at,
+                    )
+                    .map(Some),
+            },
+            Action::Approve { id, by, comment } => {
+                engine.approve(id, by, comment.as_deref(), at).map(Some)
+            }
+            Action::Decline { id, by, reason } => {
+                engine.decline(id, by, reason.as_deref(), at).map(Some)
+            }
+            Action::Cancel { id, by } => engine.cancel(id, by.as_deref(), at).map(Some),
+            Action::Revoke { id, by, reason } => {
+                engine.revoke(id, by, reason.as_deref(), at).map(Some)
+            }
+            Action::Relinquish { id, by } => engine.relinquish(id, by.as_deref(), at).map(Some),
+            Action::Grant { args } => engine.grant(args.clone(), at).map(Some),
+            Action::Tick => engine.tick(at).map(|_| None),
+            Action::Launch(launch) => {
+                match engine.evaluate(launch, at) {
+                    Ok(d) => {
+                        if let Some(e) = &step.expect.decision {
+                            problems.extend(e.check(&d));
+                        }
+                    }
+                    Err(e) => problems.push(format!("the launch is malformed: {e}")),
+                }
+                Ok(None)
+            }
+        };
+        let ex = &step.expect;
+        match outcome {
+            Err(e) => match ex.error {
+                Some(code) if code == e.code => {}
+                Some(code) => problems.push(format!(
+                    "error: expected {}, got {} ({})",
+                    code.as_str(),
+                    e.code.as_str(),
+                    e.message
+                )),
+                None => problems.push(format!(
+                    "unexpected error {}: {}",
+                    e.code.as_str(),
+                    e.message
+                )),
+            },
+            Ok(result) => {
+                if let Some(code) = ex.error {
+                    problems.push(format!(
+                        "error: expected {}, but the step succeeded",
+                        code.as_str()
+                    ));
+                }
+                // After tick, `id` names the request to look at.
+                let req = match (&step.action, &ex.id) {
+                    (_, Some(id)) => engine.get(id, at).ok(),
+                    _ => result,
+                };
+                if ex.status.is_some() || ex.decided_by.is_some() || ex.not_after.is_some() {
+                    match &req {
+                        None => problems.push(
+                            "expected a request, but the step names none (give `id`)".to_string(),
+                        ),
+                        Some(r) => {
+                            if let Some(s) = ex.status
+                                && r.status != s
+                            {
+                                problems.push(format!(
+                                    "status: expected {}, got {}",
+                                    s.as_str(),
+                                    r.status.as_str()
+                                ));
+                            }
+                            if let Some(d) = &ex.decided_by
+                                && !r.decided_by.as_deref().is_some_and(|got| fold_eq(got, d))
+                            {
+                                problems.push(format!(
+                                    "decidedBy: expected {d}, got {}",
+                                    r.decided_by.as_deref().unwrap_or("null")
+                                ));
+                            }
+                            if let Some(t) = ex.not_after
+                                && r.not_after != Some(t)
+                            {
+                                problems.push(format!(
+                                    "notAfter: expected {}, got {}",
+                                    t.to_rfc3339(),
+                                    r.not_after.map_or("null".to_string(), |x| x.to_rfc3339())
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        results.push(TestResult {
+            file: tf.file.clone(),
+            name: format!("{} / step {}", sc.name, n + 1),
+            passed: problems.is_empty(),
+            message: (!problems.is_empty()).then(|| problems.join("\n")),
+        });
+    }
+    if let Some(expected) = &sc.audit {
+        let got: Vec<String> = sink
+            .events()
+            .iter()
+            .filter(|e| e.kind != EventType::PolicyLoaded)
+            .map(|e| e.kind.as_str().to_string())
+            .collect();
+        let passed = &got == expected;
+        results.push(TestResult {
+            file: tf.file.clone(),
+            name: format!("{} / audit", sc.name),
+            passed,
+            message: (!passed).then(|| {
+                format!(
+                    "audit: expected [{}], got [{}]",
+                    expected.join(", "),
+                    got.join(", ")
+                )
+            }),
+        });
+    }
+    results
 }

@@ -9,7 +9,8 @@ fn vectors() -> PathBuf {
 }
 
 fn run(name: &str) {
-    let report = jitaccess::testfile::run_file(vectors().join(name)).unwrap_or_else(|e| panic!("{e}"));
+    let report =
+        jitaccess::testfile::run_file(vectors().join(name)).unwrap_or_else(|e| panic!("{e}"));
     let failures: Vec<String> = report
         .results
         .iter()
@@ -23,4 +24,23 @@ fn run(name: &str) {
 #[test]
 fn decisions() {
     run("decisions.yaml");
+}
+
+#[test]
+fn lifecycle() {
+    run("lifecycle.yaml");
+}
+
+/// Every `.yaml` in the vectors folder passes (new vectors are picked up automatically).
+#[test]
+fn every_vector_file() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(vectors()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
+            run(path.file_name().unwrap().to_str().unwrap());
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "found only {n} vector files");
 }

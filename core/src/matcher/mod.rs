@@ -64,6 +64,8 @@ pub(crate) struct Inner {
     /// Applications of deny lists with a `fileName` criterion (candidates when the file name is odd).
     pub deny_name_apps: Vec<u32>,
     pub requests_max: Duration,
+    /// Application id → index.
+    pub app_ids: std::collections::HashMap<String, u32>,
     pub policy: Policy,
 }
 
@@ -112,13 +114,15 @@ pub(crate) struct Cand {
 /// Something outside the policy that may cover a launch: active requests and admin grants
 /// (lifecycle.md §3). Implemented by the lifecycle engine.
 pub(crate) trait Coverage {
-    /// Appends the ids of grants that cover the launch at `at`, with their rule names.
+    /// Appends the grants that cover the launch at `at` as (number, id). `app_holds` tells
+    /// whether an application of the policy holds for the launch.
     fn covering(
         &self,
         launch: &Launch,
         norm_path: &str,
         facts: &Facts,
         at: DateTime<Utc>,
+        app_holds: &dyn Fn(&str) -> bool,
         out: &mut Vec<(u32, String)>,
     );
 }
@@ -274,6 +278,12 @@ impl CompiledPolicy {
                 deny_path_apps,
                 deny_name_apps,
                 requests_max: doc.requests.max_duration,
+                app_ids: parsed
+                    .apps
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, a)| Some((a.id.clone(), u32::try_from(i).ok()?)))
+                    .collect(),
                 policy: policy.clone(),
             }),
         }
@@ -562,7 +572,14 @@ impl CompiledPolicy {
         }
         s.grants.clear();
         if let Some(cov) = coverage {
-            cov.covering(launch, &norm, facts, at, &mut s.grants);
+            let matched = &s.matched;
+            let app_holds = |id: &str| {
+                inner
+                    .app_ids
+                    .get(id)
+                    .is_some_and(|&i| matched.iter().any(|(a, st)| *a == i && *st == Tri::True))
+            };
+            cov.covering(launch, &norm, facts, at, &app_holds, &mut s.grants);
             for (gi, _) in &s.grants {
                 s.cands.push(Cand {
                     kind: Kind::Grant { grant: *gi },

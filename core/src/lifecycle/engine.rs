@@ -1,0 +1,1268 @@
+//! The engine facade: policy + requests + store + audit sink, with clock-free commands.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+
+use super::approval::{self, Candidate};
+use super::event::{Actor, ActorKind, AppInfo, AuditSink, Event, EventType, PolicyRef, Subject};
+use super::store::Store;
+use super::{ErrorCode, Origin, Request, RequestError, Status};
+use crate::fold::{FoldMap, fold_eq};
+use crate::launch::{Facts, parse_hex32};
+use crate::matcher::Coverage;
+use crate::paths;
+use crate::pattern::Pattern;
+use crate::policy::ApprovalAction;
+use crate::{CompiledPolicy, Decision, Duration, Launch, LaunchError, Outcome};
+
+/// Arguments of `submit`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubmitArgs {
+    /// Caller-chosen unique id.
+    pub id: String,
+    /// The launch to elevate; `launch.user` is the requester.
+    pub launch: Launch,
+    /// Requested duration; omitted takes `requests.defaultDuration`, capped at the maximum.
+    pub duration: Option<Duration>,
+    /// Why the user needs it.
+    pub justification: Option<String>,
+}
+
+impl SubmitArgs {
+    /// Submit arguments.
+    pub fn new(
+        id: impl Into<String>,
+        launch: Launch,
+        duration: Option<Duration>,
+        justification: Option<String>,
+    ) -> Self {
+        SubmitArgs {
+            id: id.into(),
+            launch,
+            duration,
+            justification,
+        }
+    }
+}
+
+/// Arguments of an admin `grant`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GrantArgs {
+    /// Caller-chosen unique id.
+    pub id: String,
+    /// The administrator.
+    pub by: String,
+    /// User name or SID patterns covered.
+    pub users: Vec<String>,
+    /// Computer name patterns covered.
+    pub computers: Vec<String>,
+    /// Application ids covered.
+    pub applications: Vec<String>,
+    /// How long it lasts.
+    pub duration: Duration,
+}
+
+impl GrantArgs {
+    /// Grant arguments.
+    pub fn new(
+        id: impl Into<String>,
+        by: impl Into<String>,
+        users: Vec<String>,
+        computers: Vec<String>,
+        applications: Vec<String>,
+        duration: Duration,
+    ) -> Self {
+        GrantArgs {
+            id: id.into(),
+            by: by.into(),
+            users,
+            computers,
+            applications,
+            duration,
+        }
+    }
+}
+
+/// Options of a command.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CommandOptions {
+    /// Repeating a command with the same key returns the first result and changes nothing
+    /// (kept in memory for the engine's lifetime).
+    pub idempotency_key: Option<String>,
+    /// Optimistic concurrency: the command fails with `invalidTransition` unless the request's
+    /// revision is this one.
+    pub if_revision: Option<u64>,
+}
+
+/// Which requests `history` lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HistoryFilter {
+    /// Only this requester (case-insensitive).
+    pub user: Option<String>,
+    /// Only this computer (case-insensitive).
+    pub computer: Option<String>,
+    /// Only requests submitted at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Only requests submitted before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// What an active request or grant covers, precomputed at activation.
+#[derive(Debug)]
+enum Cover {
+    Submitted {
+        name: Option<String>,
+        sid: Option<String>,
+        computer: Option<String>,
+        sha256: Option<[u8; 32]>,
+        path: Option<String>,
+        /// `Some` when the request had a valid signer: the thumbprint must be the same.
+        thumbprint: Option<Option<[u8; 32]>>,
+    },
+    Granted {
+        users: Vec<Pattern>,
+        computers: Vec<Pattern>,
+        applications: Vec<String>,
+    },
+}
+
+#[derive(Debug, Default)]
+struct CoverIndex {
+    entries: HashMap<u32, Cover>,
+    by_user: FoldMap<Vec<u32>>,
+    wild: Vec<u32>,
+}
+
+impl Default for FoldMap<Vec<u32>> {
+    fn default() -> Self {
+        FoldMap::new(true)
+    }
+}
+
+struct State {
+    policy: CompiledPolicy,
+    requests: Vec<Request>,
+    by_id: HashMap<String, usize>,
+    /// Slots of requests stored as pending or active.
+    open: Vec<usize>,
+    cover: CoverIndex,
+    store: Box<dyn Store>,
+    sink: Box<dyn AuditSink>,
+    idem: HashMap<String, Result<Request, RequestError>>,
+    /// The last failure of the audit sink while auditing an evaluation.
+    audit_error: Option<String>,
+}
+
+/// The request lifecycle engine: thread-safe, clock-free (every command takes its time).
+///
+/// ```
+/// use jitaccess::lifecycle::{Engine, MemorySink, MemoryStore, SubmitArgs, Status};
+/// use jitaccess::{Launch, Policy};
+/// let policy = Policy::from_yaml(r#"
+/// apiVersion: jitaccess/v1
+/// name: demo
+/// applications: [{ id: tool, fileName: tool.exe }]
+/// privilegeLists: [{ id: l, elevation: onRequest, applications: [tool] }]
+/// "#).unwrap();
+/// let engine = Engine::new(policy.compile(), Box::new(MemoryStore), Box::new(MemorySink::default())).unwrap();
+/// let at = chrono::Utc::now();
+/// let launch = Launch::from_json(r#"{"user":{"name":"alice"},"path":"C:\\tool.exe"}"#).unwrap();
+/// let r = engine.submit(SubmitArgs::new("r1", launch.clone(), None, Some("ticket 42".into())), at).unwrap();
+/// assert_eq!(r.status, Status::Pending);
+/// let r = engine.approve("r1", "bob", None, at).unwrap();
+/// assert_eq!(r.status, Status::Active);
+/// assert_eq!(engine.evaluate(&launch, at).unwrap().rule.as_deref(), Some("grant:r1"));
+/// ```
+pub struct Engine {
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+fn err(code: ErrorCode, message: impl Into<String>) -> RequestError {
+    RequestError::new(code, message)
+}
+
+fn user_of(launch: &Launch) -> (Option<&str>, Option<&str>) {
+    let u = launch.user.as_ref();
+    (
+        u.and_then(|u| u.name.as_deref()),
+        u.and_then(|u| u.sid.as_deref()),
+    )
+}
+
+fn computer_of(launch: &Launch) -> Option<&str> {
+    launch.computer.as_ref().and_then(|c| c.name.as_deref())
+}
+
+fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => fold_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl Cover {
+    fn of(req: &Request, platform: paths::Platform) -> Option<Cover> {
+        match &req.origin {
+            Origin::Submitted { launch, .. } => {
+                let (name, sid) = user_of(launch);
+                let mut norm = String::new();
+                let facts = paths::normalize_launch(platform, &launch.path, &mut norm);
+                let signer = launch.signer.as_ref().filter(|s| s.valid);
+                Some(Cover::Submitted {
+                    name: name.map(str::to_string),
+                    sid: sid.map(str::to_string),
+                    computer: computer_of(launch).map(str::to_string),
+                    sha256: launch.sha256.as_deref().and_then(parse_hex32),
+                    path: facts.unresolved.is_none().then_some(norm),
+                    thumbprint: signer.map(|s| s.thumbprint.as_deref().and_then(parse_hex32)),
+                })
+            }
+            Origin::Granted {
+                users,
+                computers,
+                applications,
+            } => Some(Cover::Granted {
+                users: users.iter().map(|p| Pattern::new(p, true)).collect(),
+                computers: computers.iter().map(|p| Pattern::new(p, true)).collect(),
+                applications: applications.clone(),
+            }),
+        }
+    }
+
+    /// Whether this covers a later launch (lifecycle.md §3), apart from time.
+    fn covers(
+        &self,
+        launch: &Launch,
+        norm_path: &str,
+        path_resolved: bool,
+        facts: &Facts,
+        case_insensitive: bool,
+        app_holds: &dyn Fn(&str) -> bool,
+    ) -> bool {
+        let (name, sid) = user_of(launch);
+        match self {
+            Cover::Submitted {
+                name: rn,
+                sid: rs,
+                computer,
+                sha256,
+                path,
+                thumbprint,
+            } => {
+                let same_user = (rn.is_some() && same_opt(rn.as_deref(), name))
+                    || (rs.is_some() && same_opt(rs.as_deref(), sid));
+                if !same_user || !same_opt(computer.as_deref(), computer_of(launch)) {
+                    return false;
+                }
+                if let Some(h) = sha256 {
+                    return facts.sha256 == Some(*h);
+                }
+                let Some(p) = path else { return false };
+                let same_path = path_resolved
+                    && if case_insensitive {
+                        fold_eq(p, norm_path)
+                    } else {
+                        p == norm_path
+                    };
+                if !same_path {
+                    return false;
+                }
+                match thumbprint {
+                    None => true,
+                    Some(t) => {
+                        launch.signer.as_ref().is_some_and(|s| s.valid) && facts.thumbprint == *t
+                    }
+                }
+            }
+            Cover::Granted {
+                users,
+                computers,
+                applications,
+            } => {
+                let user_ok = users.iter().any(|p| {
+                    name.is_some_and(|n| p.is_match(n)) || sid.is_some_and(|s| p.is_match(s))
+                });
+                let computer_ok =
+                    computer_of(launch).is_some_and(|c| computers.iter().any(|p| p.is_match(c)));
+                user_ok && computer_ok && applications.iter().any(|a| app_holds(a))
+            }
+        }
+    }
+}
+
+struct CoverView<'a> {
+    state: &'a State,
+}
+
+impl Coverage for CoverView<'_> {
+    fn covering(
+        &self,
+        launch: &Launch,
+        norm_path: &str,
+        facts: &Facts,
+        at: DateTime<Utc>,
+        app_holds: &dyn Fn(&str) -> bool,
+        out: &mut Vec<(u32, String)>,
+    ) {
+        let st = self.state;
+        let ix = &st.cover;
+        if ix.entries.is_empty() {
+            return;
+        }
+        let platform = st.policy.inner.platform;
+        let mut scratch = String::new();
+        let resolved = paths::normalize_launch(platform, &launch.path, &mut scratch)
+            .unresolved
+            .is_none();
+        let (name, sid) = user_of(launch);
+        let lists = [
+            name.and_then(|n| ix.by_user.get(n)),
+            sid.and_then(|s| ix.by_user.get(s)),
+            Some(&ix.wild),
+        ];
+        for slot in lists.into_iter().flatten().flatten() {
+            if out.iter().any(|(s, _)| s == slot) {
+                continue;
+            }
+            let (Some(cover), Some(req)) = (ix.entries.get(slot), st.requests.get(*slot as usize))
+            else {
+                continue;
+            };
+            let live =
+                req.status_at(at) == Status::Active && req.not_before.is_some_and(|nb| nb <= at);
+            if live
+                && cover.covers(
+                    launch,
+                    norm_path,
+                    resolved,
+                    facts,
+                    platform.case_insensitive(),
+                    app_holds,
+                )
+            {
+                out.push((*slot, req.id.clone()));
+            }
+        }
+    }
+}
+
+impl State {
+    fn policy_ref(&self) -> PolicyRef {
+        PolicyRef {
+            name: self.policy.name().to_string(),
+            revision: self.policy.revision(),
+        }
+    }
+
+    fn event_for(&self, kind: EventType, at: DateTime<Utc>, actor: Actor, req: &Request) -> Event {
+        let mut e = Event::new(kind, at, actor);
+        e.request_id = Some(req.id.clone());
+        e.policy = Some(self.policy_ref());
+        e.duration = Some(req.duration.to_string());
+        e.not_before = req.not_before;
+        e.not_after = req.not_after;
+        e.computer = req.computer.clone();
+        e.justification = req.justification.clone();
+        e.comment = req.comment.clone();
+        e.reason = req.reason.clone();
+        match &req.origin {
+            Origin::Submitted { launch, rule, .. } => {
+                let (name, sid) = user_of(launch);
+                e.subject = Some(Subject {
+                    name: name.map(str::to_string),
+                    sid: sid.map(str::to_string),
+                });
+                e.application = Some(app_info(launch));
+                e.rule = rule.clone();
+            }
+            Origin::Granted { users, .. } => {
+                e.subject = Some(Subject {
+                    name: Some(users.join(", ")),
+                    sid: None,
+                });
+            }
+        }
+        e
+    }
+
+    fn index_active(&mut self, slot: usize) {
+        let Some(req) = self.requests.get(slot) else {
+            return;
+        };
+        let Ok(slot32) = u32::try_from(slot) else {
+            return;
+        };
+        let Some(cover) = Cover::of(req, self.policy.inner.platform) else {
+            return;
+        };
+        match &cover {
+            Cover::Submitted { name, sid, .. } => {
+                for key in [name, sid].into_iter().flatten() {
+                    self.cover
+                        .by_user
+                        .entry_or_insert_with(key, Vec::new)
+                        .push(slot32);
+                }
+            }
+            Cover::Granted { users, .. } => {
+                for u in users {
+                    match u.literal() {
+                        Some(lit) => self
+                            .cover
+                            .by_user
+                            .entry_or_insert_with(lit, Vec::new)
+                            .push(slot32),
+                        None => self.cover.wild.push(slot32),
+                    }
+                }
+            }
+        }
+        self.cover.entries.insert(slot32, cover);
+    }
+
+    fn unindex(&mut self, slot: usize) {
+        if let Ok(s) = u32::try_from(slot) {
+            self.cover.entries.remove(&s);
+            self.cover.wild.retain(|x| *x != s);
+        }
+    }
+
+    /// Applies new versions of requests (already stored and audited) to memory and indexes.
+    fn apply(&mut self, changed: Vec<Request>) {
+        for req in changed {
+            let slot = match self.by_id.get(&req.id) {
+                Some(&slot) => {
+                    if let Some(r) = self.requests.get_mut(slot) {
+                        *r = req;
+                    }
+                    slot
+                }
+                None => {
+                    let slot = self.requests.len();
+                    self.by_id.insert(req.id.clone(), slot);
+                    self.requests.push(req);
+                    slot
+                }
+            };
+            let status = self.requests.get(slot).map(|r| r.status);
+            match status {
+                Some(Status::Active) => {
+                    if !self.cover.entries.contains_key(&(slot as u32)) {
+                        self.index_active(slot);
+                    }
+                    if !self.open.contains(&slot) {
+                        self.open.push(slot);
+                    }
+                }
+                Some(Status::Pending) => {
+                    if !self.open.contains(&slot) {
+                        self.open.push(slot);
+                    }
+                }
+                _ => {
+                    self.open.retain(|s| *s != slot);
+                    self.unindex(slot);
+                }
+            }
+        }
+    }
+
+    /// Audits, stores and applies a transition.
+    fn commit(&mut self, changed: Vec<Request>, events: Vec<Event>) -> Result<(), RequestError> {
+        for e in &events {
+            self.sink.record(e).map_err(|m| {
+                err(
+                    ErrorCode::StorageFailed,
+                    format!("the audit sink failed: {m}"),
+                )
+            })?;
+        }
+        self.store
+            .save(&changed)
+            .map_err(|e| err(ErrorCode::StorageFailed, e.to_string()))?;
+        self.apply(changed);
+        Ok(())
+    }
+
+    fn get(&self, id: &str) -> Result<&Request, RequestError> {
+        self.by_id
+            .get(id)
+            .and_then(|&s| self.requests.get(s))
+            .ok_or_else(|| err(ErrorCode::NotFound, format!("no request has the id '{id}'")))
+    }
+
+    fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
+        let since = at - per.to_chrono();
+        self.requests
+            .iter()
+            .filter(|r| {
+                fold_eq(&r.requester, requester)
+                    && r.decided_by
+                        .as_deref()
+                        .is_some_and(|d| d.starts_with("policy:"))
+                    && r.not_before.is_some()
+                    && r.decided_at.is_some_and(|t| t > since && t <= at)
+            })
+            .count()
+    }
+}
+
+fn app_info(launch: &Launch) -> AppInfo {
+    AppInfo {
+        path: Some(launch.path.clone()),
+        sha256: launch.sha256.clone(),
+        publisher: launch
+            .signer
+            .as_ref()
+            .filter(|s| s.valid)
+            .and_then(|s| s.publisher.clone()),
+        product: launch.version.as_ref().and_then(|v| v.product_name.clone()),
+        file_version: launch.version.as_ref().and_then(|v| v.file_version.clone()),
+    }
+}
+
+fn admin(by: &str) -> Actor {
+    Actor {
+        kind: ActorKind::Admin,
+        name: Some(by.to_string()),
+        rule: None,
+    }
+}
+
+fn user(by: &str) -> Actor {
+    Actor {
+        kind: ActorKind::User,
+        name: Some(by.to_string()),
+        rule: None,
+    }
+}
+
+fn system() -> Actor {
+    Actor {
+        kind: ActorKind::System,
+        name: None,
+        rule: None,
+    }
+}
+
+impl Engine {
+    /// An engine over a compiled policy, a store (its requests are loaded now) and an audit sink.
+    pub fn new(
+        policy: CompiledPolicy,
+        mut store: Box<dyn Store>,
+        sink: Box<dyn AuditSink>,
+    ) -> Result<Engine, RequestError> {
+        let loaded = store
+            .load()
+            .map_err(|e| err(ErrorCode::StorageFailed, e.to_string()))?;
+        let mut state = State {
+            policy,
+            requests: Vec::new(),
+            by_id: HashMap::new(),
+            open: Vec::new(),
+            cover: CoverIndex::default(),
+            store,
+            sink,
+            idem: HashMap::new(),
+            audit_error: None,
+        };
+        state.apply(loaded);
+        Ok(Engine {
+            state: Mutex::new(state),
+        })
+    }
+
+    /// An engine with an in-memory store and no audit.
+    pub fn in_memory(policy: CompiledPolicy) -> Engine {
+        let state = State {
+            policy,
+            requests: Vec::new(),
+            by_id: HashMap::new(),
+            open: Vec::new(),
+            cover: CoverIndex::default(),
+            store: Box::new(super::MemoryStore),
+            sink: Box::new(super::NullSink),
+            idem: HashMap::new(),
+            audit_error: None,
+        };
+        Engine {
+            state: Mutex::new(state),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave a half-applied transition (changes are
+        // applied after they are stored), so a poisoned lock is safe to reuse.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> CompiledPolicy {
+        self.lock().policy.clone()
+    }
+
+    /// Replaces the policy for the next command; recorded as a `policy.loaded` event.
+    pub fn replace_policy(
+        &self,
+        policy: CompiledPolicy,
+        at: DateTime<Utc>,
+    ) -> Result<(), RequestError> {
+        let mut st = self.lock();
+        let mut e = Event::new(EventType::PolicyLoaded, at, system());
+        e.policy = Some(PolicyRef {
+            name: policy.name().to_string(),
+            revision: policy.revision(),
+        });
+        st.sink.record(&e).map_err(|m| {
+            err(
+                ErrorCode::StorageFailed,
+                format!("the audit sink failed: {m}"),
+            )
+        })?;
+        st.policy = policy;
+        Ok(())
+    }
+
+    /// Runs a command under the options (idempotency key, expected revision).
+    fn run(
+        &self,
+        opts: &CommandOptions,
+        at: DateTime<Utc>,
+        f: impl FnOnce(&mut State) -> Result<(Vec<Request>, Vec<Event>, String), RequestError>,
+    ) -> Result<Request, RequestError> {
+        let mut st = self.lock();
+        if let Some(key) = &opts.idempotency_key
+            && let Some(prev) = st.idem.get(key)
+        {
+            return prev.clone();
+        }
+        let result = f(&mut st).and_then(|(changed, events, id)| {
+            st.commit(changed, events)?;
+            st.get(&id).map(|r| r.at(at))
+        });
+        if let Some(key) = &opts.idempotency_key {
+            st.idem.insert(key.clone(), result.clone());
+        }
+        result
+    }
+
+    fn check_revision(req: &Request, opts: &CommandOptions) -> Result<(), RequestError> {
+        match opts.if_revision {
+            Some(r) if r != req.revision => Err(err(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "request '{}' changed: revision {} is not the expected {r}",
+                    req.id, req.revision
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Submits a request (lifecycle.md §2), with autonomous approval when enabled.
+    pub fn submit(&self, args: SubmitArgs, at: DateTime<Utc>) -> Result<Request, RequestError> {
+        self.submit_with(args, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::submit`] with options.
+    pub fn submit_with(
+        &self,
+        args: SubmitArgs,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.run(opts, at, |st| {
+            if st.by_id.contains_key(&args.id) {
+                return Err(err(
+                    ErrorCode::DuplicateId,
+                    format!("the id '{}' is already used", args.id),
+                ));
+            }
+            let decision = st
+                .policy
+                .evaluate(&args.launch, at)
+                .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            match decision.outcome {
+                Outcome::Request => {}
+                Outcome::Deny => {
+                    return Err(err(
+                        ErrorCode::Denied,
+                        format!("the launch is denied: {}", decision.reason),
+                    ));
+                }
+                other => {
+                    return Err(err(
+                        ErrorCode::NotRequestable,
+                        format!(
+                            "the launch's decision is {}, not request: {}",
+                            other.as_str(),
+                            decision.reason
+                        ),
+                    ));
+                }
+            }
+            let (name, sid) = user_of(&args.launch);
+            let Some(requester) = name.or(sid).map(str::to_string) else {
+                return Err(err(
+                    ErrorCode::NotRequestable,
+                    "the launch names no user (user.name or user.sid)",
+                ));
+            };
+            let doc = st.policy.policy().document();
+            let jrules = &doc.requests.justification;
+            let justification = args.justification.clone().unwrap_or_default();
+            if justification.trim().is_empty() {
+                return Err(err(
+                    ErrorCode::JustificationRequired,
+                    "a justification is required",
+                ));
+            }
+            let len = justification.trim().chars().count();
+            if len < jrules.min_length as usize {
+                return Err(err(
+                    ErrorCode::JustificationTooShort,
+                    format!(
+                        "the justification has {len} characters; at least {} are required",
+                        jrules.min_length
+                    ),
+                ));
+            }
+            if let Some(re) = &st.policy.policy().parsed.justification_pattern
+                && !re.is_match(&justification)
+            {
+                return Err(err(
+                    ErrorCode::JustificationPattern,
+                    format!(
+                        "the justification must contain a match of '{}'",
+                        re.as_str()
+                    ),
+                ));
+            }
+            let max = decision.max_duration.unwrap_or(doc.requests.max_duration);
+            let duration = match args.duration {
+                None => doc.requests.default_duration.min(max),
+                Some(d) if d > max => {
+                    return Err(err(
+                        ErrorCode::DurationTooLong,
+                        format!(
+                            "{d} is longer than the maximum of {max} for {}",
+                            decision.rule.as_deref().unwrap_or("this launch")
+                        ),
+                    ));
+                }
+                Some(d) => d,
+            };
+            // Duplicate: a pending or active request of the same user, computer and application.
+            let facts = args
+                .launch
+                .facts()
+                .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            let platform = st.policy.inner.platform;
+            let mut norm = String::new();
+            let resolved = paths::normalize_launch(platform, &args.launch.path, &mut norm)
+                .unresolved
+                .is_none();
+            for &slot in &st.open {
+                let Some(r) = st.requests.get(slot) else {
+                    continue;
+                };
+                if !matches!(r.status_at(at), Status::Pending | Status::Active)
+                    || r.launch().is_none()
+                {
+                    continue;
+                }
+                let Some(cover) = Cover::of(r, platform) else {
+                    continue;
+                };
+                if cover.covers(
+                    &args.launch,
+                    &norm,
+                    resolved,
+                    &facts,
+                    platform.case_insensitive(),
+                    &|_| false,
+                ) {
+                    return Err(err(
+                        ErrorCode::Duplicate,
+                        format!(
+                            "request '{}' for the same application is already {}",
+                            r.id,
+                            r.status_at(at).as_str()
+                        ),
+                    ));
+                }
+            }
+            let mut req = Request {
+                id: args.id.clone(),
+                origin: Origin::Submitted {
+                    launch: Box::new(args.launch.clone()),
+                    application: decision.application.clone(),
+                    privilege_list: decision.privilege_list.clone(),
+                    rule: decision.rule.clone(),
+                },
+                requester: requester.clone(),
+                computer: computer_of(&args.launch).map(str::to_string),
+                duration,
+                justification: Some(justification.clone()),
+                status: Status::Pending,
+                submitted_at: at,
+                pending_deadline: Some(at + doc.requests.pending_timeout.to_chrono()),
+                decided_by: None,
+                decided_at: None,
+                not_before: None,
+                not_after: None,
+                comment: None,
+                reason: None,
+                revision: 1,
+            };
+            let mut events =
+                vec![st.event_for(EventType::RequestSubmitted, at, user(&requester), &req)];
+            let quota = |per: Duration| st.approvals_within(&requester, at, per);
+            let candidate = Candidate {
+                launch: &args.launch,
+                application: decision.application.as_deref(),
+                privilege_list: decision.privilege_list.as_deref(),
+                duration,
+                justification: &justification,
+                at,
+                approvals_within: &quota,
+            };
+            if let Some((action, by)) = approval::decide(st.policy.policy(), &candidate) {
+                let rule = by.strip_prefix("policy:").map(str::to_string);
+                let actor = Actor {
+                    kind: ActorKind::Policy,
+                    name: None,
+                    rule: rule.clone(),
+                };
+                req.decided_by = Some(by);
+                req.decided_at = Some(at);
+                req.revision += 1;
+                match action {
+                    ApprovalAction::Approve => {
+                        req.status = Status::Active;
+                        req.not_before = Some(at);
+                        req.not_after = Some(at + duration.to_chrono());
+                        events.push(st.event_for(EventType::RequestApproved, at, actor, &req));
+                    }
+                    ApprovalAction::Decline => {
+                        req.status = Status::Declined;
+                        req.reason = Some(format!(
+                            "declined by autonomous approval rule {}",
+                            rule.unwrap_or_default()
+                        ));
+                        events.push(st.event_for(EventType::RequestDeclined, at, actor, &req));
+                    }
+                }
+            }
+            Ok((vec![req], events, args.id))
+        })
+    }
+
+    /// A transition of one existing request.
+    fn transition(
+        &self,
+        id: &str,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+        from: Status,
+        f: impl FnOnce(&State, &mut Request) -> Result<Event, RequestError>,
+    ) -> Result<Request, RequestError> {
+        self.run(opts, at, |st| {
+            let current = st.get(id)?;
+            Self::check_revision(current, opts)?;
+            let status = current.status_at(at);
+            if status != from {
+                return Err(err(
+                    ErrorCode::InvalidTransition,
+                    format!(
+                        "request '{id}' is {}, not {}",
+                        status.as_str(),
+                        from.as_str()
+                    ),
+                ));
+            }
+            let mut req = current.clone();
+            req.revision += 1;
+            let event = f(st, &mut req)?;
+            Ok((vec![req], vec![event], id.to_string()))
+        })
+    }
+
+    /// An administrator approves a pending request.
+    pub fn approve(
+        &self,
+        id: &str,
+        by: &str,
+        comment: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        self.approve_with(id, by, comment, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::approve`] with options.
+    pub fn approve_with(
+        &self,
+        id: &str,
+        by: &str,
+        comment: Option<&str>,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.transition(id, at, opts, Status::Pending, |st, req| {
+            if fold_eq(by, &req.requester) {
+                return Err(err(
+                    ErrorCode::SelfApproval,
+                    format!("{by} cannot approve their own request"),
+                ));
+            }
+            req.status = Status::Active;
+            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_at = Some(at);
+            req.not_before = Some(at);
+            req.not_after = Some(at + req.duration.to_chrono());
+            req.comment = comment.map(str::to_string);
+            Ok(st.event_for(EventType::RequestApproved, at, admin(by), req))
+        })
+    }
+
+    /// An administrator declines a pending request.
+    pub fn decline(
+        &self,
+        id: &str,
+        by: &str,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        self.decline_with(id, by, reason, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::decline`] with options.
+    pub fn decline_with(
+        &self,
+        id: &str,
+        by: &str,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.transition(id, at, opts, Status::Pending, |st, req| {
+            if fold_eq(by, &req.requester) {
+                return Err(err(
+                    ErrorCode::SelfApproval,
+                    format!("{by} cannot decline their own request"),
+                ));
+            }
+            req.status = Status::Declined;
+            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_at = Some(at);
+            req.reason = reason.map(str::to_string);
+            Ok(st.event_for(EventType::RequestDeclined, at, admin(by), req))
+        })
+    }
+
+    /// The requester cancels a pending request (`by` defaults to the requester).
+    pub fn cancel(
+        &self,
+        id: &str,
+        by: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        self.cancel_with(id, by, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::cancel`] with options.
+    pub fn cancel_with(
+        &self,
+        id: &str,
+        by: Option<&str>,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.transition(id, at, opts, Status::Pending, |st, req| {
+            let by = by.unwrap_or(&req.requester).to_string();
+            if !fold_eq(&by, &req.requester) {
+                return Err(err(
+                    ErrorCode::NotRequester,
+                    format!("only {} may cancel request '{}'", req.requester, req.id),
+                ));
+            }
+            req.status = Status::Cancelled;
+            req.decided_at = Some(at);
+            Ok(st.event_for(EventType::RequestCancelled, at, user(&by), req))
+        })
+    }
+
+    /// An administrator revokes active access.
+    pub fn revoke(
+        &self,
+        id: &str,
+        by: &str,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        self.revoke_with(id, by, reason, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::revoke`] with options.
+    pub fn revoke_with(
+        &self,
+        id: &str,
+        by: &str,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.transition(id, at, opts, Status::Active, |st, req| {
+            req.status = Status::Revoked;
+            req.decided_at = Some(at);
+            req.reason = reason.map(str::to_string);
+            Ok(st.event_for(EventType::GrantRevoked, at, admin(by), req))
+        })
+    }
+
+    /// The requester gives active access back (`by` defaults to the requester).
+    pub fn relinquish(
+        &self,
+        id: &str,
+        by: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Request, RequestError> {
+        self.relinquish_with(id, by, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::relinquish`] with options.
+    pub fn relinquish_with(
+        &self,
+        id: &str,
+        by: Option<&str>,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.transition(id, at, opts, Status::Active, |st, req| {
+            let by = by.unwrap_or(&req.requester).to_string();
+            if !fold_eq(&by, &req.requester) {
+                return Err(err(
+                    ErrorCode::NotRequester,
+                    format!("only {} may relinquish request '{}'", req.requester, req.id),
+                ));
+            }
+            req.status = Status::Relinquished;
+            req.decided_at = Some(at);
+            Ok(st.event_for(EventType::GrantRelinquished, at, user(&by), req))
+        })
+    }
+
+    /// An administrator grants access proactively.
+    pub fn grant(&self, args: GrantArgs, at: DateTime<Utc>) -> Result<Request, RequestError> {
+        self.grant_with(args, at, &CommandOptions::default())
+    }
+
+    /// [`Engine::grant`] with options.
+    pub fn grant_with(
+        &self,
+        args: GrantArgs,
+        at: DateTime<Utc>,
+        opts: &CommandOptions,
+    ) -> Result<Request, RequestError> {
+        self.run(opts, at, |st| {
+            if st.by_id.contains_key(&args.id) {
+                return Err(err(
+                    ErrorCode::DuplicateId,
+                    format!("the id '{}' is already used", args.id),
+                ));
+            }
+            if args.applications.is_empty() {
+                return Err(err(
+                    ErrorCode::UnknownApplication,
+                    "a grant needs at least one application",
+                ));
+            }
+            for a in &args.applications {
+                if !st.policy.inner.app_ids.contains_key(a) {
+                    return Err(err(
+                        ErrorCode::UnknownApplication,
+                        format!("the policy has no application '{a}'"),
+                    ));
+                }
+            }
+            let req = Request {
+                id: args.id.clone(),
+                origin: Origin::Granted {
+                    users: args.users.clone(),
+                    computers: args.computers.clone(),
+                    applications: args.applications.clone(),
+                },
+                requester: args.by.clone(),
+                computer: None,
+                duration: args.duration,
+                justification: None,
+                status: Status::Active,
+                submitted_at: at,
+                pending_deadline: None,
+                decided_by: Some(format!("admin:{}", args.by)),
+                decided_at: Some(at),
+                not_before: Some(at),
+                not_after: Some(at + args.duration.to_chrono()),
+                comment: None,
+                reason: None,
+                revision: 1,
+            };
+            let event = st.event_for(EventType::GrantCreated, at, admin(&args.by), &req);
+            Ok((vec![req], vec![event], args.id))
+        })
+    }
+
+    /// Records every time-out and expiry due at `at`, in deadline order; returns the requests
+    /// it changed.
+    pub fn tick(&self, at: DateTime<Utc>) -> Result<Vec<Request>, RequestError> {
+        let mut st = self.lock();
+        let mut due: Vec<(DateTime<Utc>, Request)> = Vec::new();
+        for &slot in &st.open {
+            let Some(r) = st.requests.get(slot) else {
+                continue;
+            };
+            let now = r.status_at(at);
+            if now != r.status {
+                let deadline = if now == Status::TimedOut {
+                    r.pending_deadline
+                } else {
+                    r.not_after
+                };
+                let mut n = r.clone();
+                n.status = now;
+                n.revision += 1;
+                due.push((deadline.unwrap_or(at), n));
+            }
+        }
+        due.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        let events: Vec<Event> = due
+            .iter()
+            .map(|(_, r)| {
+                let kind = if r.status == Status::TimedOut {
+                    EventType::RequestTimedOut
+                } else {
+                    EventType::GrantExpired
+                };
+                st.event_for(kind, at, system(), r)
+            })
+            .collect();
+        let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
+        st.commit(changed.clone(), events)?;
+        Ok(changed)
+    }
+
+    /// Evaluates a launch with active requests and grants taken into account, and audits an
+    /// `elevate` (`elevation.performed`) or a `deny` (`elevation.denied`).
+    pub fn evaluate(&self, launch: &Launch, at: DateTime<Utc>) -> Result<Decision, LaunchError> {
+        let mut st = self.lock();
+        let decision = {
+            let view = CoverView { state: &st };
+            st.policy.evaluate_inner(launch, at, Some(&view))?
+        };
+        let kind = match decision.outcome {
+            Outcome::Elevate => Some(EventType::ElevationPerformed),
+            Outcome::Deny => Some(EventType::ElevationDenied),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let (name, sid) = user_of(launch);
+            let mut e = Event::new(kind, at, user(name.or(sid).unwrap_or("")));
+            e.request_id = decision
+                .rule
+                .as_deref()
+                .and_then(|r| r.strip_prefix("grant:"))
+                .map(str::to_string);
+            e.subject = Some(Subject {
+                name: name.map(str::to_string),
+                sid: sid.map(str::to_string),
+            });
+            e.computer = computer_of(launch).map(str::to_string);
+            e.application = Some(app_info(launch));
+            e.rule = decision.rule.clone();
+            e.reason = Some(decision.reason.to_string());
+            e.policy = Some(st.policy_ref());
+            // The decision stands even if the audit sink fails: the host decides what to do
+            // with a launch it cannot audit; the error is reported through `take_audit_error`.
+            if let Err(m) = st.sink.record(&e) {
+                st.audit_error = Some(m);
+            }
+        }
+        Ok(decision)
+    }
+
+    /// The last failure of the audit sink while auditing an evaluation, cleared by reading it.
+    /// A host that must not elevate unaudited checks this after `evaluate`.
+    pub fn take_audit_error(&self) -> Option<String> {
+        self.lock().audit_error.take()
+    }
+
+    /// A request as it reads at `at`.
+    pub fn get(&self, id: &str, at: DateTime<Utc>) -> Result<Request, RequestError> {
+        self.lock().get(id).map(|r| r.at(at))
+    }
+
+    /// Requests pending at `at`, oldest first.
+    pub fn pending(&self, at: DateTime<Utc>) -> Vec<Request> {
+        self.open_with(at, Status::Pending)
+    }
+
+    /// Requests and grants active at `at`, oldest first.
+    pub fn active(&self, at: DateTime<Utc>) -> Vec<Request> {
+        self.open_with(at, Status::Active)
+    }
+
+    fn open_with(&self, at: DateTime<Utc>, status: Status) -> Vec<Request> {
+        let st = self.lock();
+        let mut out: Vec<Request> = st
+            .open
+            .iter()
+            .filter_map(|&s| st.requests.get(s))
+            .filter(|r| r.status_at(at) == status)
+            .map(|r| r.at(at))
+            .collect();
+        out.sort_by(|a, b| {
+            a.submitted_at
+                .cmp(&b.submitted_at)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out
+    }
+
+    /// Every request matching the filter, as it reads at `at`, oldest first.
+    pub fn history(&self, filter: &HistoryFilter, at: DateTime<Utc>) -> Vec<Request> {
+        let st = self.lock();
+        st.requests
+            .iter()
+            .filter(|r| {
+                filter
+                    .user
+                    .as_deref()
+                    .is_none_or(|u| fold_eq(u, &r.requester))
+            })
+            .filter(|r| {
+                filter
+                    .computer
+                    .as_deref()
+                    .is_none_or(|c| r.computer.as_deref().is_some_and(|rc| fold_eq(c, rc)))
+            })
+            .filter(|r| filter.from.is_none_or(|f| r.submitted_at >= f))
+            .filter(|r| filter.until.is_none_or(|u| r.submitted_at < u))
+            .map(|r| r.at(at))
+            .collect()
+    }
+}
