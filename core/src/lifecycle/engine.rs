@@ -1055,7 +1055,12 @@ impl Engine {
     ) -> Result<Request, RequestError> {
         self.transition(id, at, opts, Status::Active, |st, req| {
             let by = by.unwrap_or(&req.requester).to_string();
-            if !fold_eq(&by, &req.requester) {
+            // A grant may be given back by the admin who made it or by a user it covers.
+            let covered_user = match &req.origin {
+                Origin::Granted { users, .. } => users.iter().any(|u| Pattern::new(u, true).is_match(&by)),
+                Origin::Submitted { .. } => false,
+            };
+            if !fold_eq(&by, &req.requester) && !covered_user {
                 return Err(err(
                     ErrorCode::NotRequester,
                     format!("only {} may relinquish request '{}'", req.requester, req.id),
