@@ -1057,7 +1057,9 @@ impl Engine {
             let by = by.unwrap_or(&req.requester).to_string();
             // A grant may be given back by the admin who made it or by a user it covers.
             let covered_user = match &req.origin {
-                Origin::Granted { users, .. } => users.iter().any(|u| Pattern::new(u, true).is_match(&by)),
+                Origin::Granted { users, .. } => {
+                    users.iter().any(|u| Pattern::new(u, true).is_match(&by))
+                }
                 Origin::Submitted { .. } => false,
             };
             if !fold_eq(&by, &req.requester) && !covered_user {
