@@ -11,7 +11,7 @@ use super::store::Store;
 use super::{ErrorCode, Origin, Request, RequestError, Status};
 use crate::fold::{FoldMap, fold_eq};
 use crate::launch::{Facts, parse_hex32};
-use crate::matcher::Coverage;
+use crate::matcher::{Coverage, NormPath};
 use crate::paths;
 use crate::pattern::Pattern;
 use crate::policy::ApprovalAction;
@@ -311,22 +311,19 @@ impl Coverage for CoverView<'_> {
     fn covering(
         &self,
         launch: &Launch,
-        norm_path: &str,
+        path: NormPath<'_>,
         facts: &Facts,
         at: DateTime<Utc>,
         app_holds: &dyn Fn(&str) -> bool,
         out: &mut Vec<(u32, String)>,
     ) {
+        let (norm_path, resolved) = (path.text, path.resolved);
         let st = self.state;
         let ix = &st.cover;
         if ix.entries.is_empty() {
             return;
         }
         let platform = st.policy.inner.platform;
-        let mut scratch = String::new();
-        let resolved = paths::normalize_launch(platform, &launch.path, &mut scratch)
-            .unresolved
-            .is_none();
         let (name, sid) = user_of(launch);
         let lists = [
             name.and_then(|n| ix.by_user.get(n)),

@@ -113,13 +113,20 @@ pub(crate) struct Cand {
 
 /// Something outside the policy that may cover a launch: active requests and admin grants
 /// (lifecycle.md §3). Implemented by the lifecycle engine.
+/// A launch path after normalization.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NormPath<'a> {
+    pub text: &'a str,
+    pub resolved: bool,
+}
+
 pub(crate) trait Coverage {
     /// Appends the grants that cover the launch at `at` as (number, id). `app_holds` tells
     /// whether an application of the policy holds for the launch.
     fn covering(
         &self,
         launch: &Launch,
-        norm_path: &str,
+        path: NormPath<'_>,
         facts: &Facts,
         at: DateTime<Utc>,
         app_holds: &dyn Fn(&str) -> bool,
@@ -579,7 +586,17 @@ impl CompiledPolicy {
                     .get(id)
                     .is_some_and(|&i| matched.iter().any(|(a, st)| *a == i && *st == Tri::True))
             };
-            cov.covering(launch, &norm, facts, at, &app_holds, &mut s.grants);
+            cov.covering(
+                launch,
+                NormPath {
+                    text: &norm,
+                    resolved: path_facts.unresolved.is_none(),
+                },
+                facts,
+                at,
+                &app_holds,
+                &mut s.grants,
+            );
             for (gi, _) in &s.grants {
                 s.cands.push(Cand {
                     kind: Kind::Grant { grant: *gi },
