@@ -6,6 +6,7 @@
 #   fuzz/smoke.sh                       # all targets
 #   fuzz/smoke.sh path_normalize        # some targets
 #   SMOKE_SECONDS=60 SANITIZER=none fuzz/smoke.sh
+#   SMOKE_FUZZ_ARGS='-max_len=8192' fuzz/smoke.sh     # extra libFuzzer flags
 #
 # cargo-fuzz passes nightly-only flags (-Zsanitizer, …); RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain accept them.
@@ -33,14 +34,20 @@ failed=()
 for t in "${targets[@]}"; do
     dirs=("corpus/$t" "seeds/$t")
     mkdir -p "corpus/$t"
-    # Committed crash inputs: replayed first, also seeds of the run.
+    # Committed crash inputs: libFuzzer runs every input of these directories at start-up.
     if [ -d "regressions/$t" ] && [ -n "$(ls -A "regressions/$t")" ]; then
         dirs+=("regressions/$t")
     fi
     echo "smoke: $t for ${SECONDS_PER_TARGET}s" >&2
-    if ! cargo fuzz run -O --sanitizer "$SANITIZER" "$t" "${dirs[@]}" -- \
+    log="artifacts/smoke-$t.log"
+    mkdir -p artifacts
+    if cargo fuzz run -O --sanitizer "$SANITIZER" "$t" "${dirs[@]}" -- \
         -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10 \
-        -print_final_stats=1 2>&1 | tail -n 40; then
+        -print_final_stats=1 ${SMOKE_FUZZ_ARGS:-} >"$log" 2>&1; then
+        grep -E '^(Done|stat::number_of_executed_units)' "$log" >&2 || true
+    else
+        # The panic message, stack and reproduction command are at the end of the log.
+        tail -n 80 "$log" >&2
         failed+=("$t")
     fi
 done

@@ -172,6 +172,13 @@ fn main() -> Result<(), jitaccess::PolicyErrors> {
         mb(PEAK.load(Relaxed) - base)
     );
     println!("lint warnings: {}", policy.lint().len());
+    let before = LIVE.load(Relaxed);
+    let copy = policy.clone();
+    println!(
+        "a clone of the Policy (the compiled policy keeps one): {}",
+        mb(LIVE.load(Relaxed) - before)
+    );
+    drop(copy);
 
     let before = reset_peak();
     let start = Instant::now();

@@ -494,9 +494,8 @@ enum Action {
     Submit {
         id: String,
         launch: Launch,
-        /// `Err` holds a duration that is not a duration > 0 (expected to fail with
-        /// `durationInvalid`).
-        duration: Option<Result<Duration, String>>,
+        /// The duration as written.
+        duration: Option<String>,
         justification: Option<String>,
     },
     Approve {
@@ -608,8 +607,7 @@ fn read_action(cx: &mut Cx, defaults: &Json, kind: &str, node: &Node, p: &P<'_>)
                     &P::Key(p, "launch"),
                 ),
             };
-            let duration = opt_string(cx, &mut m, "duration", p)
-                .map(|d| d.parse::<Duration>().map_err(|e| e.to_string()));
+            let duration = opt_string(cx, &mut m, "duration", p);
             let justification = opt_string(cx, &mut m, "justification", p);
             Some(Action::Submit {
                 id: id?,
@@ -832,26 +830,17 @@ fn run_scenario(tf: &TestFile, sc: &Scenario) -> Vec<TestResult> {
                 launch,
                 duration,
                 justification,
-            } => match duration {
-                Some(Err(msg)) => Err(RequestError::new(ErrorCode::DurationInvalid, msg.clone())),
-                Some(Ok(d)) => engine
-                    .submit(
-                        SubmitArgs::new(
-                            id.clone(),
-                            launch.clone(),
-                            Some(*d),
-                            justification.clone(),
-                        ),
-                        at,
-                    )
-                    .map(Some),
-                None => engine
-                    .submit(
-                        SubmitArgs::new(id.clone(), launch.clone(), None, justification.clone()),
-                        at,
-                    )
-                    .map(Some),
-            },
+            } => engine
+                .submit(
+                    SubmitArgs::with_duration_text(
+                        id.clone(),
+                        launch.clone(),
+                        duration.as_deref(),
+                        justification.clone(),
+                    ),
+                    at,
+                )
+                .map(Some),
             Action::Approve { id, by, comment } => {
                 engine.approve(id, by, comment.as_deref(), at).map(Some)
             }

@@ -29,6 +29,9 @@ pub struct SubmitArgs {
     pub duration: Option<Duration>,
     /// Why the user needs it.
     pub justification: Option<String>,
+    /// A duration given as text that is not a duration > 0 (checked in the spec's order, after
+    /// the decision and the justification, as `durationInvalid`).
+    invalid_duration: Option<String>,
 }
 
 impl SubmitArgs {
@@ -44,6 +47,30 @@ impl SubmitArgs {
             launch,
             duration,
             justification,
+            invalid_duration: None,
+        }
+    }
+
+    /// Submit arguments with the duration as text (`30m`, `1h30m`), as the CLI, Python and C
+    /// faces receive it; text that is not a duration > 0 makes `submit` fail with
+    /// `durationInvalid` at the step of the spec's check order where durations are checked.
+    pub fn with_duration_text(
+        id: impl Into<String>,
+        launch: Launch,
+        duration: Option<&str>,
+        justification: Option<String>,
+    ) -> Self {
+        let (duration, invalid_duration) = match duration.map(str::parse::<Duration>) {
+            None => (None, None),
+            Some(Ok(d)) => (Some(d), None),
+            Some(Err(e)) => (None, Some(e.to_string())),
+        };
+        SubmitArgs {
+            id: id.into(),
+            launch,
+            duration,
+            justification,
+            invalid_duration,
         }
     }
 }
@@ -150,7 +177,9 @@ struct State {
     requests: Vec<Request>,
     by_id: HashMap<String, usize>,
     /// Slots of requests stored as pending or active.
-    open: Vec<usize>,
+    open: std::collections::BTreeSet<usize>,
+    /// Every slot by requester (name or SID), for duplicate checks and quotas.
+    by_requester: FoldMap<Vec<usize>>,
     cover: CoverIndex,
     store: Box<dyn Store>,
     sink: Box<dyn AuditSink>,
@@ -450,6 +479,17 @@ impl State {
                 None => {
                     let slot = self.requests.len();
                     self.by_id.insert(req.id.clone(), slot);
+                    self.by_requester
+                        .entry_or_insert_with(&req.requester, Vec::new)
+                        .push(slot);
+                    // Also under the SID, so a launch naming only the SID finds it.
+                    if let Some(sid) = req.launch().and_then(|l| user_of(l).1)
+                        && !fold_eq(sid, &req.requester)
+                    {
+                        self.by_requester
+                            .entry_or_insert_with(sid, Vec::new)
+                            .push(slot);
+                    }
                     self.requests.push(req);
                     slot
                 }
@@ -460,17 +500,13 @@ impl State {
                     if !self.cover.entries.contains_key(&(slot as u32)) {
                         self.index_active(slot);
                     }
-                    if !self.open.contains(&slot) {
-                        self.open.push(slot);
-                    }
+                    self.open.insert(slot);
                 }
                 Some(Status::Pending) => {
-                    if !self.open.contains(&slot) {
-                        self.open.push(slot);
-                    }
+                    self.open.insert(slot);
                 }
                 _ => {
-                    self.open.retain(|s| *s != slot);
+                    self.open.remove(&slot);
                     self.unindex(slot);
                 }
             }
@@ -503,18 +539,29 @@ impl State {
 
     fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
         let since = at - per.to_chrono();
-        self.requests
-            .iter()
+        self.by_requester
+            .get(requester)
+            .into_iter()
+            .flatten()
+            .filter_map(|&s| self.requests.get(s))
             .filter(|r| {
-                fold_eq(&r.requester, requester)
-                    && r.decided_by
-                        .as_deref()
-                        .is_some_and(|d| d.starts_with("policy:"))
+                r.decided_by
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("policy:"))
                     && r.not_before.is_some()
                     && r.decided_at.is_some_and(|t| t > since && t <= at)
             })
             .count()
     }
+}
+
+/// Whether `who` is the requester: the requester's name, or the name or SID of the launch's user.
+fn is_requester(req: &Request, who: &str) -> bool {
+    fold_eq(who, &req.requester)
+        || req.launch().is_some_and(|l| {
+            let (name, sid) = user_of(l);
+            name.is_some_and(|n| fold_eq(n, who)) || sid.is_some_and(|s| fold_eq(s, who))
+        })
 }
 
 fn app_info(launch: &Launch) -> AppInfo {
@@ -569,7 +616,8 @@ impl Engine {
             policy,
             requests: Vec::new(),
             by_id: HashMap::new(),
-            open: Vec::new(),
+            open: std::collections::BTreeSet::new(),
+            by_requester: FoldMap::new(true),
             cover: CoverIndex::default(),
             store,
             sink,
@@ -588,7 +636,8 @@ impl Engine {
             policy,
             requests: Vec::new(),
             by_id: HashMap::new(),
-            open: Vec::new(),
+            open: std::collections::BTreeSet::new(),
+            by_requester: FoldMap::new(true),
             cover: CoverIndex::default(),
             store: Box::new(super::MemoryStore),
             sink: Box::new(super::NullSink),
@@ -750,6 +799,9 @@ impl Engine {
                     ),
                 ));
             }
+            if let Some(msg) = &args.invalid_duration {
+                return Err(err(ErrorCode::DurationInvalid, msg.clone()));
+            }
             let max = decision.max_duration.unwrap_or(doc.requests.max_duration);
             let duration = match args.duration {
                 None => doc.requests.default_duration.min(max),
@@ -774,7 +826,17 @@ impl Engine {
             let resolved = paths::normalize_launch(platform, &args.launch.path, &mut norm)
                 .unresolved
                 .is_none();
-            for &slot in &st.open {
+            let (name, sid) = user_of(&args.launch);
+            let mine = [name, sid]
+                .into_iter()
+                .flatten()
+                .filter_map(|u| st.by_requester.get(u))
+                .flatten();
+            let mut seen = std::collections::HashSet::new();
+            for &slot in mine {
+                if !seen.insert(slot) {
+                    continue;
+                }
                 let Some(r) = st.requests.get(slot) else {
                     continue;
                 };
@@ -825,6 +887,7 @@ impl Engine {
                 not_after: None,
                 comment: None,
                 reason: None,
+                ended_at: None,
                 revision: 1,
             };
             let mut events =
@@ -921,7 +984,7 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.transition(id, at, opts, Status::Pending, |st, req| {
-            if fold_eq(by, &req.requester) {
+            if is_requester(req, by) {
                 return Err(err(
                     ErrorCode::SelfApproval,
                     format!("{by} cannot approve their own request"),
@@ -958,7 +1021,7 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.transition(id, at, opts, Status::Pending, |st, req| {
-            if fold_eq(by, &req.requester) {
+            if is_requester(req, by) {
                 return Err(err(
                     ErrorCode::SelfApproval,
                     format!("{by} cannot decline their own request"),
@@ -999,7 +1062,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Cancelled;
-            req.decided_at = Some(at);
+            req.ended_at = Some(at);
             Ok(st.event_for(EventType::RequestCancelled, at, user(&by), req))
         })
     }
@@ -1026,7 +1089,7 @@ impl Engine {
     ) -> Result<Request, RequestError> {
         self.transition(id, at, opts, Status::Active, |st, req| {
             req.status = Status::Revoked;
-            req.decided_at = Some(at);
+            req.ended_at = Some(at);
             req.reason = reason.map(str::to_string);
             Ok(st.event_for(EventType::GrantRevoked, at, admin(by), req))
         })
@@ -1066,7 +1129,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Relinquished;
-            req.decided_at = Some(at);
+            req.ended_at = Some(at);
             Ok(st.event_for(EventType::GrantRelinquished, at, user(&by), req))
         })
     }
@@ -1124,6 +1187,7 @@ impl Engine {
                 not_after: Some(at + args.duration.to_chrono()),
                 comment: None,
                 reason: None,
+                ended_at: None,
                 revision: 1,
             };
             let event = st.event_for(EventType::GrantCreated, at, admin(&args.by), &req);

@@ -246,7 +246,7 @@ pub struct Request {
     pub pending_deadline: Option<DateTime<Utc>>,
     /// `admin:<name>` or `policy:<rule>`.
     pub decided_by: Option<String>,
-    /// When it was approved, declined, cancelled, revoked or relinquished.
+    /// When it was approved or declined.
     pub decided_at: Option<DateTime<Utc>>,
     /// Start of access.
     pub not_before: Option<DateTime<Utc>>,
@@ -256,6 +256,9 @@ pub struct Request {
     pub comment: Option<String>,
     /// A decline or revocation reason.
     pub reason: Option<String>,
+    /// When it was cancelled, revoked or relinquished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<Utc>>,
     /// Incremented by every transition (optimistic concurrency).
     pub revision: u64,
 }

@@ -1,0 +1,123 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+//! Lifecycle benchmarks: evaluation with 10k active grants, submit→decide throughput in memory
+//! and with the durable file store.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use jitaccess::lifecycle::{Engine, FileStore, MemoryStore, NullSink, SubmitArgs};
+use jitaccess::{Launch, Policy};
+
+const POLICY: &str = r#"
+apiVersion: jitaccess/v1
+name: bench
+applications:
+  - { id: tool, vendor: Contoso, product: Tool }
+  - { id: shells, fileName: [cmd.exe, powershell.exe] }
+privilegeLists:
+  - { id: req, elevation: onRequest, applications: [tool] }
+  - { id: no-shells, elevation: deny, applications: [shells] }
+requests: { maxDuration: 8h }
+"#;
+
+fn at() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn launch(user: u64) -> Launch {
+    let json = format!(
+        r#"{{"user":{{"name":"CORP\\user{user}"}},"computer":{{"name":"PC-{user}"}},"path":"C:\\Program Files\\Contoso\\tool.exe","signer":{{"publisher":"Contoso","valid":true}},"version":{{"productName":"Tool"}}}}"#
+    );
+    Launch::from_json(&json).unwrap_or_default()
+}
+
+fn engine_with_grants(n: u64) -> Engine {
+    let policy = Policy::from_yaml(POLICY)
+        .map(|p| p.compile())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let engine = Engine::in_memory(policy);
+    for u in 0..n {
+        let id = format!("r{u}");
+        engine
+            .submit(
+                SubmitArgs::new(id.clone(), launch(u), None, Some("ticket INC000001".into())),
+                at(),
+            )
+            .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    engine
+}
+
+fn evaluate_with_grants(c: &mut Criterion) {
+    let engine = engine_with_grants(10_000);
+    let later = at() + chrono::TimeDelta::minutes(5);
+    let covered = launch(4_242);
+    let uncovered = launch(99_999);
+    let mut g = c.benchmark_group("engine_evaluate_10k_grants");
+    g.bench_function("covered_by_grant", |b| {
+        b.iter(|| engine.evaluate(std::hint::black_box(&covered), later))
+    });
+    g.bench_function("no_grant", |b| {
+        b.iter(|| engine.evaluate(std::hint::black_box(&uncovered), later))
+    });
+    g.finish();
+    let d = engine
+        .evaluate(&covered, later)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(d.rule.as_deref(), Some("grant:r4242"));
+}
+
+fn submit_decide(c: &mut Criterion) {
+    let policy = Policy::from_yaml(POLICY)
+        .map(|p| p.compile())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut g = c.benchmark_group("submit_then_approve");
+    g.throughput(Throughput::Elements(1));
+    let engine = Engine::in_memory(policy.clone());
+    let n = AtomicU64::new(0);
+    g.bench_function("in_memory", |b| {
+        b.iter(|| {
+            let u = n.fetch_add(1, Ordering::Relaxed);
+            let id = format!("m{u}");
+            engine
+                .submit(
+                    SubmitArgs::new(id.clone(), launch(u), None, Some("ticket INC000001".into())),
+                    at(),
+                )
+                .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
+        })
+    });
+    let dir = std::env::temp_dir().join(format!("jitaccess-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let store = FileStore::open(dir.join("journal")).unwrap_or_else(|e| panic!("{e}"));
+    let durable =
+        Engine::new(policy, Box::new(store), Box::new(NullSink)).unwrap_or_else(|e| panic!("{e}"));
+    g.sample_size(20);
+    g.bench_function("file_store_fsync_per_command", |b| {
+        b.iter(|| {
+            let u = n.fetch_add(1, Ordering::Relaxed);
+            let id = format!("d{u}");
+            durable
+                .submit(
+                    SubmitArgs::new(id.clone(), launch(u), None, Some("ticket INC000001".into())),
+                    at(),
+                )
+                .and_then(|_| durable.approve(&id, "CORP\\admin", None, at()))
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = MemoryStore;
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
+    targets = evaluate_with_grants, submit_decide
+}
+criterion_main!(benches);
