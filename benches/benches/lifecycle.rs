@@ -28,6 +28,18 @@ fn at() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// A launch of user `user`, built from a parsed template (no JSON in the measured loop).
+fn launch_fast(template: &Launch, user: u64) -> Launch {
+    let mut l = template.clone();
+    if let Some(u) = l.user.as_mut() {
+        u.name = Some(format!("CORP\\user{user}"));
+    }
+    if let Some(c) = l.computer.as_mut() {
+        c.name = Some(format!("PC-{user}"));
+    }
+    l
+}
+
 fn launch(user: u64) -> Launch {
     let json = format!(
         r#"{{"user":{{"name":"CORP\\user{user}"}},"computer":{{"name":"PC-{user}"}},"path":"C:\\Program Files\\Contoso\\tool.exe","signer":{{"publisher":"Contoso","valid":true}},"version":{{"productName":"Tool"}}}}"#
@@ -80,6 +92,7 @@ fn submit_decide(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     let engine = Engine::in_memory(policy.clone());
     let n = AtomicU64::new(0);
+    let template = launch(0);
     g.bench_function("in_memory", |b| {
         b.iter(|| {
             let u = n.fetch_add(1, Ordering::Relaxed);
