@@ -99,7 +99,12 @@ fn submit_decide(c: &mut Criterion) {
             let id = format!("m{u}");
             engine
                 .submit(
-                    SubmitArgs::new(id.clone(), launch(u), None, Some("ticket INC000001".into())),
+                    SubmitArgs::new(
+                        id.clone(),
+                        launch_fast(&template, u),
+                        None,
+                        Some("ticket INC000001".into()),
+                    ),
                     at(),
                 )
                 .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
@@ -117,7 +122,12 @@ fn submit_decide(c: &mut Criterion) {
             let id = format!("d{u}");
             durable
                 .submit(
-                    SubmitArgs::new(id.clone(), launch(u), None, Some("ticket INC000001".into())),
+                    SubmitArgs::new(
+                        id.clone(),
+                        launch_fast(&template, u),
+                        None,
+                        Some("ticket INC000001".into()),
+                    ),
                     at(),
                 )
                 .and_then(|_| durable.approve(&id, "CORP\\admin", None, at()))
