@@ -274,6 +274,9 @@ pub struct Limits {
     /// Most nodes in the tree (default 20 000 000). Mapping keys are not counted; YAML alias
     /// copies, and the copies kept for anchors, are.
     pub max_nodes: usize,
+    /// Most nodes that YAML aliases may copy in all (default 1 000 000), so that a small
+    /// document cannot expand into a large tree ("billion laughs") within `max_nodes`.
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -282,6 +285,7 @@ impl Default for Limits {
             max_bytes: 64 * 1024 * 1024,
             max_depth: 128,
             max_nodes: 20_000_000,
+            max_alias_nodes: 1_000_000,
         }
     }
 }
@@ -902,6 +906,8 @@ struct YamlBuilder<'a> {
     anchors: HashMap<usize, Anchored>,
     /// Nodes produced so far, including alias copies and anchor copies.
     nodes: usize,
+    /// Nodes produced by alias copies alone.
+    alias_nodes: usize,
     root: Option<Node>,
 }
 
@@ -912,6 +918,7 @@ impl<'a> YamlBuilder<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
+            alias_nodes: 0,
             root: None,
         }
     }
@@ -1007,6 +1014,16 @@ impl<'a> YamlBuilder<'a> {
             ));
         }
         if !self.expecting_key() {
+            self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+            if self.alias_nodes > self.limits.max_alias_nodes {
+                return Err(SyntaxError::at(
+                    span,
+                    format!(
+                        "aliases expand to more than {} nodes (a YAML alias bomb?)",
+                        self.limits.max_alias_nodes
+                    ),
+                ));
+            }
             self.count(nodes, span)?;
         }
         let Some(anchored) = self.anchors.get(&id) else {
@@ -2111,10 +2128,21 @@ mod tests {
         let start = Instant::now();
         let err = yaml_err(&doc);
         assert!(
-            err.ends_with("document expands to more than 20000000 nodes"),
+            err.ends_with("aliases expand to more than 1000000 nodes (a YAML alias bomb?)"),
             "{err}"
         );
         assert!(start.elapsed() < Duration::from_secs(20));
+        // Without the alias limit, the node limit still stops it.
+        let no_alias_limit = Limits {
+            max_alias_nodes: usize::MAX,
+            ..Limits::default()
+        };
+        let err = parse(&doc, Format::Yaml, &no_alias_limit).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("document expands to more than 20000000 nodes"),
+            "{err}"
+        );
         let small = Limits {
             max_nodes: 1000,
             ..Limits::default()
