@@ -50,7 +50,7 @@ pub(crate) fn schedule_holds(s: &ParsedSchedule, at: DateTime<Utc>) -> bool {
 }
 
 fn check(policy: &Policy, rule: &ParsedRule, c: &Candidate<'_>) -> Vec<String> {
-    let parsed = &policy.parsed;
+    let parsed = policy.parsed();
     let mut failed = Vec::new();
     if let Some(apps) = &rule.applications {
         let ok = c.application.is_some_and(|a| {
@@ -128,7 +128,7 @@ fn check(policy: &Policy, rule: &ParsedRule, c: &Candidate<'_>) -> Vec<String> {
 /// Explains every approval rule of the policy for one request.
 pub(crate) fn explain(policy: &Policy, c: &Candidate<'_>) -> Vec<RuleExplanation> {
     policy
-        .parsed
+        .parsed()
         .approval_rules
         .iter()
         .map(|r| {
@@ -146,10 +146,10 @@ pub(crate) fn explain(policy: &Policy, c: &Candidate<'_>) -> Vec<RuleExplanation
 /// The decision of autonomous approval: `Some((action, decidedBy))`, or `None` to leave the
 /// request pending.
 pub(crate) fn decide(policy: &Policy, c: &Candidate<'_>) -> Option<(ApprovalAction, String)> {
-    if !policy.parsed.approval_enabled {
+    if !policy.parsed().approval_enabled {
         return None;
     }
-    if policy.parsed.approval_rules.is_empty() {
+    if policy.parsed().approval_rules.is_empty() {
         return Some((ApprovalAction::Approve, "policy:autonomous".into()));
     }
     let explained = explain(policy, c);

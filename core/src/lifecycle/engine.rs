@@ -788,7 +788,7 @@ impl Engine {
                     ),
                 ));
             }
-            if let Some(re) = &st.policy.policy().parsed.justification_pattern
+            if let Some(re) = &st.policy.policy().parsed().justification_pattern
                 && !re.is_match(&justification)
             {
                 return Err(err(

@@ -151,7 +151,7 @@ impl Index {
     }
 
     /// Files every application under its anchor.
-    pub fn build(apps: &[ParsedApp]) -> Index {
+    pub fn build(apps: &[std::sync::Arc<ParsedApp>]) -> Index {
         let mut ix = Index {
             sha256: DigestMap::default(),
             clsid: DigestMap::default(),

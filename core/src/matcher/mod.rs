@@ -39,7 +39,7 @@ pub(crate) enum Tri {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CApp {
-    pub p: ParsedApp,
+    pub p: Arc<ParsedApp>,
     /// Privilege lists that name this application.
     pub lists: Vec<u32>,
     pub in_allowlist: bool,
@@ -212,7 +212,7 @@ fn in_scope(groups: &[ParsedGroup], scope: &Scope, launch: &Launch) -> bool {
 
 impl CompiledPolicy {
     pub(crate) fn new(policy: &Policy) -> CompiledPolicy {
-        let parsed = &policy.parsed;
+        let parsed = policy.parsed();
         let doc = policy.document();
         let mut apps: Vec<CApp> = parsed
             .apps

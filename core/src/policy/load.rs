@@ -456,7 +456,7 @@ pub(crate) struct Parsed {
     pub platform: Platform,
     pub groups: Vec<ParsedGroup>,
     pub group_ids: Vec<String>,
-    pub apps: Vec<ParsedApp>,
+    pub apps: Vec<std::sync::Arc<ParsedApp>>,
     pub lists: Vec<ParsedList>,
     pub jits: Vec<ParsedJit>,
     pub allowlist: Option<Vec<usize>>,
@@ -843,7 +843,11 @@ impl Loader {
         (out, pattern)
     }
 
-    fn applications(&mut self, node: &Node, p: &P<'_>) -> (Vec<Application>, Vec<ParsedApp>) {
+    fn applications(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+    ) -> (Vec<Application>, Vec<std::sync::Arc<ParsedApp>>) {
         let mut out = Vec::new();
         let mut parsed = Vec::new();
         let Some(items) = seq(&mut self.cx, node, p) else {
@@ -865,7 +869,7 @@ impl Loader {
             if let Some((app, pa)) = self.application(item, &pp) {
                 self.app_index.insert(app.id.clone(), Some(parsed.len()));
                 out.push(app);
-                parsed.push(pa);
+                parsed.push(std::sync::Arc::new(pa));
             }
         }
         (out, parsed)

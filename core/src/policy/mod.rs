@@ -114,8 +114,14 @@ impl PolicyErrors {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Policy {
+    /// Shared: cloning a policy (and compiling it) does not copy the document.
+    inner: std::sync::Arc<PolicyData>,
+}
+
+#[derive(Debug)]
+struct PolicyData {
     doc: PolicyDocument,
-    pub(crate) parsed: load::Parsed,
+    parsed: load::Parsed,
     lints: Vec<Lint>,
 }
 
@@ -169,17 +175,23 @@ impl Policy {
     pub(crate) fn from_node(node: &source::Node) -> Result<Policy, PolicyErrors> {
         let (doc, parsed) = load::load(node)?;
         let lints = lint::lint(&doc, &parsed);
-        Ok(Policy { doc, parsed, lints })
+        Ok(Policy {
+            inner: std::sync::Arc::new(PolicyData { doc, parsed, lints }),
+        })
     }
 
     /// The validated document.
     pub fn document(&self) -> &PolicyDocument {
-        &self.doc
+        &self.inner.doc
+    }
+
+    pub(crate) fn parsed(&self) -> &load::Parsed {
+        &self.inner.parsed
     }
 
     /// Lint warnings (policy.md §6): never a load failure.
     pub fn lint(&self) -> &[Lint] {
-        &self.lints
+        &self.inner.lints
     }
 
     /// Builds the immutable, shareable matcher for this policy.
