@@ -869,7 +869,7 @@ impl Engine {
             let mut req = Request {
                 id: args.id.clone(),
                 origin: Origin::Submitted {
-                    launch: Box::new(args.launch.clone()),
+                    launch: std::sync::Arc::new(args.launch.clone()),
                     application: decision.application.clone(),
                     privilege_list: decision.privilege_list.clone(),
                     rule: decision.rule.clone(),

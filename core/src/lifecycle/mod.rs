@@ -202,7 +202,7 @@ pub enum Origin {
     /// Submitted by a user for one launch.
     Submitted {
         /// The launch the request was made for.
-        launch: Box<Launch>,
+        launch: std::sync::Arc<Launch>,
         /// The winning application of the launch's decision.
         application: Option<String>,
         /// The winning privilege list of the launch's decision.

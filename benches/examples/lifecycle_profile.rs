@@ -1,0 +1,43 @@
+//! Drives submit → approve in memory for profiling:
+//! `valgrind --tool=callgrind target/release/examples/lifecycle_profile 20000`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Utc};
+use jitaccess::lifecycle::{Engine, SubmitArgs};
+use jitaccess::{Launch, Policy};
+
+fn main() {
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20_000);
+    let policy = Policy::from_yaml(
+        "apiVersion: jitaccess/v1\nname: p\napplications: [{ id: tool, vendor: Contoso, product: Tool }]\nprivilegeLists: [{ id: req, elevation: onRequest, applications: [tool] }]\n",
+    )
+    .unwrap()
+    .compile();
+    let engine = Engine::in_memory(policy);
+    let at: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
+    let template = Launch::from_json(r#"{"user":{"name":"CORP\\u"},"computer":{"name":"PC"},"path":"C:\\Program Files\\Contoso\\tool.exe","signer":{"publisher":"Contoso","valid":true},"version":{"productName":"Tool"}}"#).unwrap();
+    let start = std::time::Instant::now();
+    for u in 0..n {
+        let mut l = template.clone();
+        if let Some(user) = l.user.as_mut() {
+            user.name = Some(format!("CORP\\user{u}"));
+        }
+        let id = format!("r{u}");
+        engine
+            .submit(
+                SubmitArgs::new(id.clone(), l, None, Some("ticket 42".into())),
+                at,
+            )
+            .unwrap();
+        engine.approve(&id, "CORP\\admin", None, at).unwrap();
+    }
+    let e = start.elapsed();
+    println!(
+        "{n} submit+approve pairs in {e:?}: {:.0} pairs/s",
+        n as f64 / e.as_secs_f64()
+    );
+}
