@@ -822,10 +822,8 @@ impl Engine {
                 .facts()
                 .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
             let platform = st.policy.inner.platform;
-            let mut norm = String::new();
-            let resolved = paths::normalize_launch(platform, &args.launch.path, &mut norm)
-                .unresolved
-                .is_none();
+            // Normalized only when the user has another open request to compare with.
+            let mut norm: Option<(String, bool)> = None;
             let (name, sid) = user_of(&args.launch);
             let mine = [name, sid]
                 .into_iter()
@@ -848,10 +846,15 @@ impl Engine {
                 let Some(cover) = Cover::of(r, platform) else {
                     continue;
                 };
+                let (norm, resolved) = norm.get_or_insert_with(|| {
+                    let mut text = String::new();
+                    let facts = paths::normalize_launch(platform, &args.launch.path, &mut text);
+                    (text, facts.unresolved.is_none())
+                });
                 if cover.covers(
                     &args.launch,
-                    &norm,
-                    resolved,
+                    norm,
+                    *resolved,
                     &facts,
                     platform.case_insensitive(),
                     &|_| false,
