@@ -2305,6 +2305,16 @@ mod tests {
     use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, HirKind};
     use std::collections::{BTreeMap, BTreeSet};
 
+    /// Folding is idempotent, so a pre-folded string can be compared case-sensitively
+    /// (the path trie relies on it).
+    #[test]
+    fn fold_is_idempotent() {
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            let f = fold_char(c);
+            assert_eq!(fold_char(f), f, "{c:?}");
+        }
+    }
+
     /// The simple case folding orbit of `c`, per regex-syntax.
     fn orbit(c: char) -> Vec<char> {
         let mut cls = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);

@@ -250,21 +250,45 @@ pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
         return None;
     }
     let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        let hi = hex_value(pair[0])?;
-        let lo = hex_value(pair[1])?;
-        *out.get_mut(i)? = (hi << 4) | lo;
+    // Every valid digit has a value below 16; OR-ing them all keeps the high nibble clear.
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let [a, b] = pair else { return None };
+        let hi = hex_value(*a);
+        let lo = hex_value(*b);
+        bad |= hi | lo;
+        *o = (hi << 4) | (lo & 0x0F);
     }
-    Some(out)
+    (bad & 0xF0 == 0).then_some(out)
 }
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// Value of each hex digit; `0xFF` for every other byte.
+static HEX: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
     }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The value of a hex digit, or `0xFF`.
+#[inline]
+fn hex_value(b: u8) -> u8 {
+    HEX.get(usize::from(b)).copied().unwrap_or(0xFF)
+}
+
+/// The value of a hex digit.
+fn hex_digit(b: u8) -> Option<u8> {
+    let v = hex_value(b);
+    (v < 16).then_some(v)
 }
 
 /// Parses a GUID (`{8-4-4-4-12}`, braces optional, either case) into a number.
@@ -282,7 +306,7 @@ pub(crate) fn parse_guid(text: &str) -> Option<u128> {
             return None;
         }
         for b in part.bytes() {
-            value = (value << 4) | u128::from(hex_value(b)?);
+            value = (value << 4) | u128::from(hex_digit(b)?);
         }
     }
     if parts.next().is_some() {

@@ -504,14 +504,61 @@ fn sep_fn(platform: Platform) -> fn(char) -> bool {
     }
 }
 
-/// `s` split on separators, each piece with its byte offset in `s`.
-fn pieces(s: &str, is_sep: fn(char) -> bool) -> impl Iterator<Item = (usize, &str)> {
-    s.split(is_sep).scan(0usize, |pos, piece| {
-        let start = *pos;
-        // Separators are one byte long.
-        *pos = pos.saturating_add(piece.len()).saturating_add(1);
-        Some((start, piece))
-    })
+/// Whether byte `b` separates components: `\` and `/` with `WIN`, only `/` without.
+#[inline(always)]
+const fn is_sep_byte<const WIN: bool>(b: u8) -> bool {
+    b == b'/' || (WIN && b == b'\\')
+}
+
+/// `s` split on separators, each piece with its byte offset in `s` (like `str::split`, but
+/// on bytes: separators are ASCII, so every cut is on a char boundary).
+#[derive(Clone, Debug)]
+struct Pieces<'a, const WIN: bool> {
+    s: &'a str,
+    pos: usize,
+    done: bool,
+}
+
+impl<'a, const WIN: bool> Pieces<'a, WIN> {
+    fn new(s: &'a str) -> Self {
+        Pieces {
+            s,
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl<'a, const WIN: bool> Iterator for Pieces<'a, WIN> {
+    type Item = (usize, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let start = self.pos;
+        let rest = self.s.as_bytes().get(start..)?;
+        match rest.iter().position(|&b| is_sep_byte::<WIN>(b)) {
+            Some(i) => {
+                let end = start.saturating_add(i);
+                self.pos = end.saturating_add(1);
+                Some((start, self.s.get(start..end)?))
+            }
+            None => {
+                self.done = true;
+                Some((start, self.s.get(start..)?))
+            }
+        }
+    }
+}
+
+/// The last piece of `s` split on separators (`""` when `s` ends with one).
+fn last_piece<const WIN: bool>(s: &str) -> &str {
+    match s.as_bytes().iter().rposition(|&b| is_sep_byte::<WIN>(b)) {
+        Some(i) => s.get(i.saturating_add(1)..).unwrap_or(""),
+        None => s,
+    }
 }
 
 fn strip_dots_spaces(s: &str) -> &str {
@@ -571,15 +618,34 @@ fn push_components(
     mode: Mode,
     scan: &mut Scan,
 ) {
+    match platform {
+        Platform::Windows => {
+            push_components_impl::<true>(input, off, out, root_needs_sep, mode, scan);
+        }
+        Platform::Macos | Platform::Linux => {
+            push_components_impl::<false>(input, off, out, root_needs_sep, mode, scan);
+        }
+    }
+}
+
+/// [`push_components`] for Windows (`WIN`) or POSIX.
+fn push_components_impl<const WIN: bool>(
+    input: &str,
+    off: usize,
+    out: &mut String,
+    root_needs_sep: bool,
+    mode: Mode,
+    scan: &mut Scan,
+) {
     let root_len = out.len();
-    let sep = platform.separator();
-    let windows = platform == Platform::Windows;
+    let sep = if WIN { '\\' } else { '/' };
+    let windows = WIN;
     let anchored = scan.root.anchored();
     let rest = input.get(off..).unwrap_or("");
     let mut depth = 0usize;
     let mut leading_dotdots = 0usize;
     let mut any_odd = false;
-    for (start, piece) in pieces(rest, sep_fn(platform)) {
+    for (start, piece) in Pieces::<WIN>::new(rest) {
         if piece.is_empty() || piece == "." {
             continue;
         }
@@ -634,9 +700,9 @@ fn push_components(
         }
         let odd = if !windows {
             None
-        } else if comp.contains(':') {
+        } else if comp.as_bytes().contains(&b':') {
             Some(Unresolved::AlternateStream)
-        } else if is_short_name(comp) {
+        } else if comp.as_bytes().contains(&b'~') && is_short_name(comp) {
             Some(Unresolved::ShortName)
         } else if stripped && mode == Mode::Launch {
             Some(Unresolved::TrailingDotOrSpace)
@@ -674,7 +740,7 @@ fn push_components(
 /// leading separators or after `\\?\UNC\`).
 fn normalize_unc(input: &str, body: usize, out: &mut String, mode: Mode, scan: &mut Scan) {
     let rest = input.get(body..).unwrap_or("");
-    let mut it = pieces(rest, win_sep);
+    let mut it = Pieces::<true>::new(rest);
     let server = it.next();
     let share = it.next();
     if let (Some((_, server)), Some((share_off, share))) = (server, share) {
@@ -882,12 +948,15 @@ fn split_root(platform: Platform, s: &str) -> (Option<&str>, &str) {
         Platform::Windows => match bytes {
             [a, b, ..] if win_sep_byte(*a) && win_sep_byte(*b) => {
                 let after = s.get(2..).unwrap_or("");
-                let server_end = after.find(win_sep).map(|i| i.saturating_add(2));
+                let server_end = after
+                    .bytes()
+                    .position(win_sep_byte)
+                    .map(|i| i.saturating_add(2));
                 let end = server_end
                     .and_then(|se| {
                         let share_start = se.saturating_add(1);
                         s.get(share_start..)
-                            .and_then(|t| t.find(win_sep))
+                            .and_then(|t| t.bytes().position(win_sep_byte))
                             .map(|i| share_start.saturating_add(i))
                     })
                     .unwrap_or(s.len());
@@ -926,8 +995,19 @@ fn split_root(platform: Platform, s: &str) -> (Option<&str>, &str) {
 /// ```
 pub fn components(platform: Platform, normalized: &str) -> impl Iterator<Item = &str> {
     let (root, rest) = split_root(platform, normalized);
-    root.into_iter()
-        .chain(rest.split(sep_fn(platform)).filter(|c| !c.is_empty()))
+    let windows = platform == Platform::Windows;
+    let (win, posix) = if windows {
+        (Some(Pieces::<true>::new(rest)), None)
+    } else {
+        (None, Some(Pieces::<false>::new(rest)))
+    };
+    root.into_iter().chain(
+        win.into_iter()
+            .flatten()
+            .chain(posix.into_iter().flatten())
+            .map(|(_, c)| c)
+            .filter(|c| !c.is_empty()),
+    )
 }
 
 /// The last component of a normalized path (its file name), or `""` for a
@@ -944,9 +1024,25 @@ pub fn components(platform: Platform, normalized: &str) -> impl Iterator<Item = 
 /// ```
 pub fn file_name(platform: Platform, normalized: &str) -> &str {
     let (_, rest) = split_root(platform, normalized);
-    rest.rsplit(sep_fn(platform))
-        .find(|c| !c.is_empty())
-        .unwrap_or("")
+    match platform {
+        Platform::Windows => last_component::<true>(rest),
+        Platform::Macos | Platform::Linux => last_component::<false>(rest),
+    }
+}
+
+/// The last non-empty piece of `s` split on separators, or `""`.
+fn last_component<const WIN: bool>(mut s: &str) -> &str {
+    loop {
+        let piece = last_piece::<WIN>(s);
+        if !piece.is_empty() {
+            return piece;
+        }
+        // `s` is empty or ends with a separator (one byte): drop it and look again.
+        match s.len().checked_sub(1).and_then(|n| s.get(..n)) {
+            Some(shorter) => s = shorter,
+            None => return "",
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -162,6 +162,18 @@ impl Pattern {
         }
     }
 
+    /// [`Pattern::is_match`] for an input that is already folded (with
+    /// [`crate::fold::fold_str_into`]) when the pattern is case-insensitive: the input is
+    /// compared with the folded pattern byte for byte, without folding again. Folding is
+    /// idempotent and keeps the number of chars, so this gives the same answer as
+    /// `is_match` on the unfolded input.
+    pub(crate) fn is_match_folded(&self, folded_input: &str) -> bool {
+        if folded_input.len() < self.min_chars {
+            return false;
+        }
+        self.is_match_impl::<false>(folded_input)
+    }
+
     fn is_match_impl<const CI: bool>(&self, input: &str) -> bool {
         if self.is_literal() {
             return if CI {

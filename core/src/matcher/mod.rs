@@ -143,6 +143,10 @@ struct Scratch {
     matched: Vec<(u32, Tri)>,
     cands: Vec<Cand>,
     grants: Vec<(u32, String)>,
+    /// Per evaluation: whether the launch is in each named group, see [`memo_or`].
+    group_memo: Vec<u8>,
+    /// Per evaluation: whether the launch is in the scope of each privilege list.
+    list_memo: Vec<u8>,
 }
 
 thread_local! {
@@ -203,10 +207,36 @@ pub(crate) fn group_sel_holds(groups: &[ParsedGroup], sel: &GroupSel, launch: &L
     }
 }
 
-fn in_scope(groups: &[ParsedGroup], scope: &Scope, launch: &Launch) -> bool {
+/// Memo of a yes/no question asked during one evaluation: `0` not asked yet, then
+/// `1` (no) or `2` (yes).
+const MEMO_NO: u8 = 1;
+const MEMO_YES: u8 = 2;
+
+fn memo_or(memo: &mut [u8], i: usize, f: impl FnOnce() -> bool) -> bool {
+    match memo.get(i) {
+        Some(&MEMO_YES) => true,
+        Some(&MEMO_NO) => false,
+        _ => {
+            let v = f();
+            if let Some(m) = memo.get_mut(i) {
+                *m = if v { MEMO_YES } else { MEMO_NO };
+            }
+            v
+        }
+    }
+}
+
+/// Whether the launch is in the scope, remembering named groups in `group_memo` (one byte per
+/// group of the policy, see [`memo_or`]).
+fn in_scope(groups: &[ParsedGroup], scope: &Scope, launch: &Launch, group_memo: &mut [u8]) -> bool {
     match scope {
         None => true,
-        Some(sels) => sels.iter().any(|s| group_sel_holds(groups, s, launch)),
+        Some(sels) => sels.iter().any(|s| match s {
+            GroupSel::Named(i) => memo_or(group_memo, *i, || {
+                groups.get(*i).is_some_and(|g| in_group(g, launch))
+            }),
+            GroupSel::Inline(g) => in_group(g, launch),
+        }),
     }
 }
 
@@ -516,6 +546,10 @@ impl CompiledPolicy {
 
         // 3. Candidate entries.
         s.cands.clear();
+        s.group_memo.clear();
+        s.group_memo.resize(inner.groups.len(), 0);
+        s.list_memo.clear();
+        s.list_memo.resize(inner.lists.len(), 0);
         for &(id, state) in &s.matched {
             let Some(app) = inner.apps.get(id as usize) else {
                 continue;
@@ -525,7 +559,12 @@ impl CompiledPolicy {
                     continue;
                 };
                 let deny = list.elevation == Elevation::Deny;
-                if (state == Tri::True || deny) && in_scope(&inner.groups, &list.scope, launch) {
+                let group_memo = &mut s.group_memo;
+                if (state == Tri::True || deny)
+                    && memo_or(&mut s.list_memo, li as usize, || {
+                        in_scope(&inner.groups, &list.scope, launch, group_memo)
+                    })
+                {
                     s.cands.push(Cand {
                         kind: Kind::Entry { list: li, app: id },
                         deny,
@@ -540,7 +579,10 @@ impl CompiledPolicy {
             let Some(list) = inner.lists.get(li as usize) else {
                 continue;
             };
-            if in_scope(&inner.groups, &list.scope, launch) {
+            let group_memo = &mut s.group_memo;
+            if memo_or(&mut s.list_memo, li as usize, || {
+                in_scope(&inner.groups, &list.scope, launch, group_memo)
+            }) {
                 s.cands.push(Cand {
                     kind: Kind::All { list: li },
                     deny: list.elevation == Elevation::Deny,
@@ -553,7 +595,7 @@ impl CompiledPolicy {
         for (ji, jit) in inner.jits.iter().enumerate() {
             let Ok(ji) = u32::try_from(ji) else { continue };
             let in_window = jit.from <= at && at < jit.until;
-            if !in_window || !in_scope(&inner.groups, &jit.scope, launch) {
+            if !in_window || !in_scope(&inner.groups, &jit.scope, launch, &mut s.group_memo) {
                 continue;
             }
             let app = match &jit.apps {
@@ -782,24 +824,34 @@ impl CompiledPolicy {
             Kind::Entry { list, app } => {
                 let l = inner.lists.get(list as usize);
                 let a = inner.apps.get(app as usize);
-                let keys = a.map(|a| a.p.keys.join(", ")).unwrap_or_default();
+                let keys: &[&str] = a.map_or(&[], |a| a.p.keys.as_slice());
                 let unknown = matched
                     .iter()
                     .any(|(id, st)| *id == app && *st == Tri::Unknown);
                 let list_id = l.map_or("", |l| l.id.as_str());
                 let app_id = a.map_or("", |a| a.p.id.as_str());
-                if winner.deny {
-                    let mut t = format!(
-                        "denied: application {app_id} in deny list {list_id} matched ({keys})"
-                    );
-                    if unknown {
-                        let why = path.unresolved.map_or("unresolved", |u| u.description());
-                        t.push_str(&format!("; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"));
-                    }
-                    t
+                // Built with `push_str` (not `format!`): this runs for every hit.
+                let (before_app, before_list, after_list) = if winner.deny {
+                    ("denied: application ", " in deny list ", " matched (")
                 } else {
-                    format!("matched application {app_id} in privilege list {list_id} ({keys})")
+                    ("matched application ", " in privilege list ", " (")
+                };
+                let mut t = String::with_capacity(256);
+                for part in [before_app, app_id, before_list, list_id, after_list] {
+                    t.push_str(part);
                 }
+                for (i, k) in keys.iter().enumerate() {
+                    if i > 0 {
+                        t.push_str(", ");
+                    }
+                    t.push_str(k);
+                }
+                t.push(')');
+                if winner.deny && unknown {
+                    let why = path.unresolved.map_or("unresolved", |u| u.description());
+                    t.push_str(&format!("; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"));
+                }
+                t
             }
             Kind::All { list } => {
                 let l = inner.lists.get(list as usize).map_or("", |l| l.id.as_str());
@@ -827,30 +879,36 @@ impl CompiledPolicy {
             }
         };
         if let Some(r) = runner_up {
-            let step = if winner.deny && !r.deny {
-                "deny wins over every other entry".to_string()
+            let step: Cow<'static, str> = if winner.deny && !r.deny {
+                Cow::Borrowed("deny wins over every other entry")
             } else if matches!(winner.kind, Kind::Jit { .. } | Kind::Grant { .. })
                 && !matches!(r.kind, Kind::Jit { .. } | Kind::Grant { .. })
             {
-                "grants and JIT policies win over list entries".to_string()
+                Cow::Borrowed("grants and JIT policies win over list entries")
             } else if matches!(winner.kind, Kind::Jit { .. } | Kind::Grant { .. }) {
-                "by rule name".to_string()
+                Cow::Borrowed("by rule name")
             } else if winner.strength != r.strength {
-                format!(
+                Cow::Owned(format!(
                     "stronger application identity ({} over {})",
                     winner.strength, r.strength
-                )
+                ))
             } else if winner.criteria != r.criteria {
-                format!("more criteria ({} over {})", winner.criteria, r.criteria)
+                Cow::Owned(format!(
+                    "more criteria ({} over {})",
+                    winner.criteria, r.criteria
+                ))
             } else if winner.rank != r.rank {
-                "more restrictive elevation".to_string()
+                Cow::Borrowed("more restrictive elevation")
             } else {
-                "by rule name".to_string()
+                Cow::Borrowed("by rule name")
             };
-            text.push_str(&format!(
-                "; takes precedence over {} ({step})",
-                self.rule_string(r, grants)
-            ));
+            text.push_str("; takes precedence over ");
+            for part in self.rule_parts(r, grants) {
+                text.push_str(part);
+            }
+            text.push_str(" (");
+            text.push_str(&step);
+            text.push(')');
         }
         text
     }

@@ -13,14 +13,14 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use super::index::DigestHasher;
-use crate::fold::{fold_eq, fold_hash};
+use crate::fold::{fold_hash, fold_str_into};
 use crate::paths::RulePath;
 use crate::pattern::Pattern;
 
 #[derive(Clone, Debug, Default)]
 struct Node {
     /// Wildcard component edges.
-    wild: Vec<(Pattern, u32)>,
+    wild: Vec<WildEdge>,
     /// The node reached through a `**` edge.
     star_child: Option<u32>,
     /// This node was reached through `**`: it also consumes any component and stays.
@@ -31,10 +31,36 @@ struct Node {
     folders: Vec<u32>,
 }
 
+/// A component edge with `*` or `?`.
+#[derive(Clone, Debug)]
+struct WildEdge {
+    pat: Pattern,
+    child: u32,
+    /// The first byte of the pattern's (folded) literal prefix, or `NO_BYTE`: a cheap
+    /// rejection before the full match.
+    first: u16,
+    /// The last byte of the pattern's (folded) literal suffix, or `NO_BYTE`.
+    last: u16,
+}
+
+const NO_BYTE: u16 = 256;
+
+impl WildEdge {
+    /// Whether the (folded) component matches.
+    #[inline]
+    fn is_match(&self, folded: &str) -> bool {
+        let b = folded.as_bytes();
+        (self.first == NO_BYTE || b.first().map(|&x| u16::from(x)) == Some(self.first))
+            && (self.last == NO_BYTE || b.last().map(|&x| u16::from(x)) == Some(self.last))
+            && self.pat.is_match_folded(folded)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Edge {
     parent: u32,
     child: u32,
+    /// The component, folded when the trie is case-insensitive.
     component: Box<str>,
 }
 
@@ -52,6 +78,8 @@ pub(crate) struct PathTrie {
 pub(crate) struct TrieScratch {
     active: Vec<u32>,
     next: Vec<u32>,
+    /// The current launch component, folded.
+    folded: String,
 }
 
 impl PathTrie {
@@ -64,23 +92,22 @@ impl PathTrie {
         }
     }
 
-    fn key(&self, parent: u32, component: &str) -> u64 {
-        fold_hash(component, self.case_insensitive)
-            ^ u64::from(parent).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    /// The hash of a component already folded (when case-insensitive).
+    fn component_hash(folded: &str) -> u64 {
+        fold_hash(folded, false)
     }
 
-    fn literal_child(&self, parent: u32, component: &str) -> Option<u32> {
-        let bucket = self.edges.get(&self.key(parent, component))?;
+    fn key(parent: u32, hash: u64) -> u64 {
+        hash ^ u64::from(parent).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The literal edge `folded` (folded when case-insensitive, with hash `hash`) out of
+    /// `parent`.
+    fn literal_child(&self, parent: u32, folded: &str, hash: u64) -> Option<u32> {
+        let bucket = self.edges.get(&Self::key(parent, hash))?;
         bucket
             .iter()
-            .find(|e| {
-                e.parent == parent
-                    && if self.case_insensitive {
-                        fold_eq(&e.component, component)
-                    } else {
-                        *e.component == *component
-                    }
-            })
+            .find(|e| e.parent == parent && *e.component == *folded)
             .map(|e| e.child)
     }
 
@@ -113,28 +140,52 @@ impl PathTrie {
                 let existing = self
                     .nodes
                     .get(at as usize)
-                    .and_then(|n| n.wild.iter().find(|(p, _)| *p == pat).map(|(_, c)| *c));
+                    .and_then(|n| n.wild.iter().find(|w| w.pat == pat).map(|w| w.child));
                 match existing {
                     Some(c) => c,
                     None => {
                         let c = self.new_node(false);
+                        let first = pat
+                            .literal_prefix()
+                            .as_bytes()
+                            .first()
+                            .map_or(NO_BYTE, |&b| u16::from(b));
+                        let last = pat
+                            .literal_suffix()
+                            .as_bytes()
+                            .last()
+                            .map_or(NO_BYTE, |&b| u16::from(b));
                         if let Some(n) = self.nodes.get_mut(at as usize) {
-                            n.wild.push((pat, c));
+                            n.wild.push(WildEdge {
+                                pat,
+                                child: c,
+                                first,
+                                last,
+                            });
                         }
                         c
                     }
                 }
             } else {
-                match self.literal_child(at, component) {
+                let mut folded = String::new();
+                if self.case_insensitive {
+                    fold_str_into(component, &mut folded);
+                } else {
+                    folded.push_str(component);
+                }
+                let hash = Self::component_hash(&folded);
+                match self.literal_child(at, &folded, hash) {
                     Some(c) => c,
                     None => {
                         let c = self.new_node(false);
-                        let key = self.key(at, component);
-                        self.edges.entry(key).or_default().push(Edge {
-                            parent: at,
-                            child: c,
-                            component: component.as_str().into(),
-                        });
+                        self.edges
+                            .entry(Self::key(at, hash))
+                            .or_default()
+                            .push(Edge {
+                                parent: at,
+                                child: c,
+                                component: folded.into_boxed_str(),
+                            });
                         c
                     }
                 }
@@ -184,10 +235,23 @@ impl PathTrie {
         if self.rules == 0 {
             return;
         }
-        let TrieScratch { active, next } = scratch;
+        let TrieScratch {
+            active,
+            next,
+            folded,
+        } = scratch;
         active.clear();
         self.add_state(0, active);
         for component in components {
+            let component = if self.case_insensitive {
+                folded.clear();
+                fold_str_into(component, folded);
+                folded.as_str()
+            } else {
+                component
+            };
+            // One hash per component, whatever the number of active states.
+            let hash = Self::component_hash(component);
             next.clear();
             for &s in active.iter() {
                 let Some(node) = self.nodes.get(s as usize) else {
@@ -198,12 +262,12 @@ impl PathTrie {
                 if node.is_star {
                     self.add_state(s, next);
                 }
-                if let Some(c) = self.literal_child(s, component) {
+                if let Some(c) = self.literal_child(s, component, hash) {
                     self.add_state(c, next);
                 }
-                for (pat, c) in &node.wild {
-                    if pat.is_match(component) {
-                        self.add_state(*c, next);
+                for w in &node.wild {
+                    if w.is_match(component) {
+                        self.add_state(w.child, next);
                     }
                 }
             }
