@@ -449,6 +449,24 @@ pub(crate) struct ParsedRule {
     pub max_per_user: Option<(u32, Duration)>,
 }
 
+impl ParsedRule {
+    /// A rule with no conditions (id and action are set by the caller).
+    fn empty() -> ParsedRule {
+        ParsedRule {
+            id: String::new(),
+            action: ApprovalAction::Approve,
+            applications: None,
+            privilege_lists: None,
+            groups: None,
+            computers: None,
+            max_duration: None,
+            justification: None,
+            schedule: None,
+            max_per_user: None,
+        }
+    }
+}
+
 /// Everything the matcher and the lifecycle need, resolved and compiled once at load.
 #[derive(Clone, Debug, Default)]
 #[allow(dead_code)] // some fields are read by the request lifecycle
@@ -1435,21 +1453,7 @@ impl Loader {
         };
         let when = match m.get("when") {
             Some(n) => self.conditions(n, &P::Key(p, "when")),
-            None => Some((
-                Conditions::default(),
-                ParsedRule {
-                    id: String::new(),
-                    action: ApprovalAction::Approve,
-                    applications: None,
-                    privilege_lists: None,
-                    groups: None,
-                    computers: None,
-                    max_duration: None,
-                    justification: None,
-                    schedule: None,
-                    max_per_user: None,
-                },
-            )),
+            None => Some((Conditions::default(), ParsedRule::empty())),
         };
         m.finish(&mut self.cx, p);
         let (when, mut pr) = when?;
@@ -1470,18 +1474,7 @@ impl Loader {
         let mut m = map(&mut self.cx, node, p)?;
         let mut ok = true;
         let mut c = Conditions::default();
-        let mut pr = ParsedRule {
-            id: String::new(),
-            action: ApprovalAction::Approve,
-            applications: None,
-            privilege_lists: None,
-            groups: None,
-            computers: None,
-            max_duration: None,
-            justification: None,
-            schedule: None,
-            max_per_user: None,
-        };
+        let mut pr = ParsedRule::empty();
         if let Some(n) = m.get("applications") {
             match self.app_refs(n, &P::Key(p, "applications"), false) {
                 Some((Applications::Ids(ids), idx)) => {
