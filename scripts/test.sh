@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, unit/integration/property tests,
 # doctests, the conformance vectors through the CLI, and a short fuzz smoke run.
-# Installs what it needs (Rust components). Safe to run on a fresh machine and in CI.
+# Installs what it needs (Rust components; a .venv at the project root with maturin, pytest,
+# mypy and pyyaml from PyPI for the Python and uniffi bindings). Safe to run on a fresh machine and in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,12 @@ step "conformance vectors through the CLI"
 cargo build -q -p jitaccess-cli --locked
 ./target/debug/jitaccess test ../shared/vectors/*.yaml
 ./target/debug/jitaccess test examples/policies/workstations.test.yaml
+
+step "Python package: stubtest + pytest (bindings/python/test.sh)"
+bindings/python/test.sh
+
+step "uniffi layer: vectors through the Python backend, Kotlin/Swift drift (bindings/uniffi/test.sh)"
+bindings/uniffi/test.sh
 
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
   step "fuzz smoke run"

@@ -20,7 +20,11 @@ if [ ! -d ../shared/vectors ]; then
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+  # Debian's system python3 needs python3-venv for this; pyenv and python.org builds have it.
+  python3 -m venv .venv || {
+    rm -rf .venv
+    apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv .venv
+  }
 fi
 export VIRTUAL_ENV="$root/.venv"
 export PATH="$VIRTUAL_ENV/bin:$PATH"
@@ -39,7 +43,7 @@ echo "--> mypy stubtest jitaccess"
 python -m mypy.stubtest jitaccess --ignore-missing-stub
 
 echo "--> mypy (type check of the tests against the stubs)"
-(cd "$here/tests" && python -m mypy --ignore-missing-imports --no-error-summary . )
+(cd "$here/tests" && python -m mypy --ignore-missing-imports --check-untyped-defs --no-error-summary . )
 
 echo "--> pytest"
 cd "$here/tests"

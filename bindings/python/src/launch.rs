@@ -3,15 +3,13 @@
 //! `None` is the same as an absent key).
 
 use jitaccess::{Computer, Launch, Signer, User, VersionInfo};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 
 use crate::errors::launch_error;
 
 type R<T> = PyResult<T>;
-
-/// The (key, value) pairs of a nested launch object.
-type Items<'py> = Vec<(String, Bound<'py, PyAny>)>;
 
 fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type()
@@ -42,6 +40,20 @@ fn str_list(field: &str, v: &Bound<'_, PyAny>) -> R<Vec<String>> {
     if v.is_none() {
         return Ok(Vec::new());
     }
+    let item = |item: &Bound<'_, PyAny>| -> R<String> {
+        match item.cast::<PyString>() {
+            Ok(s) => Ok(s.to_cow()?.into_owned()),
+            Err(_) => Err(bad(v.py(), field, "a list of strings", item)),
+        }
+    };
+    // Lists (the usual case) by index; tuples and other iterables through the protocol.
+    if let Ok(list) = v.cast::<PyList>() {
+        let mut out = Vec::with_capacity(list.len());
+        for x in list.iter() {
+            out.push(item(&x)?);
+        }
+        return Ok(out);
+    }
     if v.is_instance_of::<PyString>() {
         return Err(bad(v.py(), field, "a list of strings", v));
     }
@@ -49,12 +61,8 @@ fn str_list(field: &str, v: &Bound<'_, PyAny>) -> R<Vec<String>> {
         return Err(bad(v.py(), field, "a list of strings", v));
     };
     let mut out = Vec::new();
-    for item in iter {
-        let item = item?;
-        match item.cast::<PyString>() {
-            Ok(s) => out.push(s.to_cow()?.into_owned()),
-            Err(_) => return Err(bad(v.py(), field, "a list of strings", &item)),
-        }
+    for x in iter {
+        out.push(item(&x?)?);
     }
     Ok(out)
 }
@@ -69,120 +77,227 @@ fn opt_bool(field: &str, v: &Bound<'_, PyAny>) -> R<Option<bool>> {
     }
 }
 
-/// Iterates a nested object's keys; `None` means absent.
-fn object<'py>(field: &str, v: &Bound<'py, PyAny>) -> R<Option<Items<'py>>> {
+/// A nested launch object as a dict; `None` means absent.
+fn dict<'a, 'py>(field: &str, v: &'a Bound<'py, PyAny>) -> R<Option<&'a Bound<'py, PyDict>>> {
     if v.is_none() {
         return Ok(None);
     }
-    let Ok(d) = v.cast::<PyDict>() else {
-        return Err(bad(v.py(), field, "a dict", v));
-    };
-    let mut out = Vec::with_capacity(d.len());
-    for (k, x) in d.iter() {
-        let Ok(k) = k.cast::<PyString>() else {
-            return Err(bad(v.py(), &format!("{field} key"), "a string", &k));
-        };
-        out.push((k.to_cow()?.into_owned(), x));
+    match v.cast::<PyDict>() {
+        Ok(d) => Ok(Some(d)),
+        Err(_) => Err(bad(v.py(), field, "a dict", v)),
     }
-    Ok(Some(out))
 }
 
-fn unknown(py: Python<'_>, field: &str, key: &str, expected: &str) -> PyErr {
-    let path = if field.is_empty() {
-        key.to_string()
-    } else {
-        format!("{field}.{key}")
-    };
+/// Looks a key up (the key is an interned string: no conversion of the dict's keys) and
+/// counts the keys found, so that unknown keys are detected by the dict's length.
+fn field<'py>(
+    d: &Bound<'py, PyDict>,
+    key: &Bound<'py, PyString>,
+    found: &mut usize,
+) -> R<Option<Bound<'py, PyAny>>> {
+    let v = d.get_item(key)?;
+    if v.is_some() {
+        *found += 1;
+    }
+    Ok(v)
+}
+
+/// The first key of `d` that is not one of `known` (called only when there is one).
+fn unknown_key(field: &str, d: &Bound<'_, PyDict>, known: &[&str]) -> PyErr {
+    let py = d.py();
+    for k in d.keys() {
+        let name = match k.cast::<PyString>() {
+            Ok(s) => match s.to_cow() {
+                Ok(s) => s.into_owned(),
+                Err(e) => return e,
+            },
+            Err(_) => {
+                let what = if field.is_empty() {
+                    "key".to_string()
+                } else {
+                    format!("{field} key")
+                };
+                return bad(py, &what, "a string", &k);
+            }
+        };
+        if !known.contains(&name.as_str()) {
+            let path = if field.is_empty() {
+                name
+            } else {
+                format!("{field}.{name}")
+            };
+            return launch_error(
+                py,
+                format!(
+                    "launch.{path}: unknown key; expected one of {}",
+                    known.join(", ")
+                ),
+                Some(path),
+            );
+        }
+    }
     launch_error(
         py,
-        format!("launch.{path}: unknown key; expected one of {expected}"),
-        Some(path),
+        format!("launch.{field}: unknown key"),
+        Some(field.to_string()),
     )
 }
 
 fn user(v: &Bound<'_, PyAny>) -> R<Option<User>> {
-    let Some(items) = object("user", v)? else {
+    let Some(d) = dict("user", v)? else {
         return Ok(None);
     };
+    let py = v.py();
+    let mut n = 0;
     let mut u = User::default();
-    for (k, x) in &items {
-        match k.as_str() {
-            "name" => u.name = opt_str("user.name", x)?,
-            "sid" => u.sid = opt_str("user.sid", x)?,
-            "groups" => u.groups = str_list("user.groups", x)?,
-            _ => return Err(unknown(v.py(), "user", k, "name, sid, groups")),
-        }
+    if let Some(x) = field(d, intern!(py, "name"), &mut n)? {
+        u.name = opt_str("user.name", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "sid"), &mut n)? {
+        u.sid = opt_str("user.sid", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "groups"), &mut n)? {
+        u.groups = str_list("user.groups", &x)?;
+    }
+    if n != d.len() {
+        return Err(unknown_key("user", d, &["name", "sid", "groups"]));
     }
     Ok(Some(u))
 }
 
 fn computer(v: &Bound<'_, PyAny>) -> R<Option<Computer>> {
-    let Some(items) = object("computer", v)? else {
+    let Some(d) = dict("computer", v)? else {
         return Ok(None);
     };
+    let py = v.py();
+    let mut n = 0;
     let mut c = Computer::default();
-    for (k, x) in &items {
-        match k.as_str() {
-            "name" => c.name = opt_str("computer.name", x)?,
-            "tags" => c.tags = str_list("computer.tags", x)?,
-            _ => return Err(unknown(v.py(), "computer", k, "name, tags")),
-        }
+    if let Some(x) = field(d, intern!(py, "name"), &mut n)? {
+        c.name = opt_str("computer.name", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "tags"), &mut n)? {
+        c.tags = str_list("computer.tags", &x)?;
+    }
+    if n != d.len() {
+        return Err(unknown_key("computer", d, &["name", "tags"]));
     }
     Ok(Some(c))
 }
 
 fn signer(v: &Bound<'_, PyAny>) -> R<Option<Signer>> {
-    let Some(items) = object("signer", v)? else {
+    let Some(d) = dict("signer", v)? else {
         return Ok(None);
     };
+    let py = v.py();
+    let mut n = 0;
     let mut s = Signer::default();
-    for (k, x) in &items {
-        match k.as_str() {
-            "publisher" => s.publisher = opt_str("signer.publisher", x)?,
-            "thumbprint" => s.thumbprint = opt_str("signer.thumbprint", x)?,
-            "valid" => s.valid = opt_bool("signer.valid", x)?.unwrap_or(false),
-            "issuer" => s.issuer = opt_str("signer.issuer", x)?,
-            "signatureIntact" => s.signature_intact = opt_bool("signer.signatureIntact", x)?,
-            "notBefore" => s.not_before = opt_str("signer.notBefore", x)?,
-            "notAfter" => s.not_after = opt_str("signer.notAfter", x)?,
-            _ => {
-                return Err(unknown(
-                    v.py(),
-                    "signer",
-                    k,
-                    "publisher, thumbprint, valid, issuer, signatureIntact, notBefore, notAfter",
-                ));
-            }
+    if let Some(x) = field(d, intern!(py, "publisher"), &mut n)? {
+        s.publisher = opt_str("signer.publisher", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "thumbprint"), &mut n)? {
+        s.thumbprint = opt_str("signer.thumbprint", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "valid"), &mut n)? {
+        s.valid = opt_bool("signer.valid", &x)?.unwrap_or(false);
+    }
+    if n != d.len() {
+        if let Some(x) = field(d, intern!(py, "issuer"), &mut n)? {
+            s.issuer = opt_str("signer.issuer", &x)?;
         }
+        if let Some(x) = field(d, intern!(py, "signatureIntact"), &mut n)? {
+            s.signature_intact = opt_bool("signer.signatureIntact", &x)?;
+        }
+        if let Some(x) = field(d, intern!(py, "notBefore"), &mut n)? {
+            s.not_before = opt_str("signer.notBefore", &x)?;
+        }
+        if let Some(x) = field(d, intern!(py, "notAfter"), &mut n)? {
+            s.not_after = opt_str("signer.notAfter", &x)?;
+        }
+    }
+    if n != d.len() {
+        return Err(unknown_key(
+            "signer",
+            d,
+            &[
+                "publisher",
+                "thumbprint",
+                "valid",
+                "issuer",
+                "signatureIntact",
+                "notBefore",
+                "notAfter",
+            ],
+        ));
     }
     Ok(Some(s))
 }
 
 fn version(v: &Bound<'_, PyAny>) -> R<Option<VersionInfo>> {
-    let Some(items) = object("version", v)? else {
+    let Some(d) = dict("version", v)? else {
         return Ok(None);
     };
+    let py = v.py();
+    let mut n = 0;
     let mut vi = VersionInfo::default();
-    for (k, x) in &items {
-        let f = match k.as_str() {
-            "productName" => &mut vi.product_name,
-            "originalFileName" => &mut vi.original_file_name,
-            "fileVersion" => &mut vi.file_version,
-            "companyName" => &mut vi.company_name,
-            "fileDescription" => &mut vi.file_description,
-            "internalName" => &mut vi.internal_name,
-            "productVersion" => &mut vi.product_version,
-            _ => {
-                return Err(unknown(
-                    v.py(),
-                    "version",
-                    k,
-                    "productName, originalFileName, fileVersion, companyName, \
-                     fileDescription, internalName, productVersion",
-                ));
-            }
-        };
-        *f = opt_str(&format!("version.{k}"), x)?;
+    let fields: [(&Bound<'_, PyString>, &str, &mut Option<String>); 7] = [
+        (
+            intern!(py, "productName"),
+            "version.productName",
+            &mut vi.product_name,
+        ),
+        (
+            intern!(py, "originalFileName"),
+            "version.originalFileName",
+            &mut vi.original_file_name,
+        ),
+        (
+            intern!(py, "fileVersion"),
+            "version.fileVersion",
+            &mut vi.file_version,
+        ),
+        (
+            intern!(py, "companyName"),
+            "version.companyName",
+            &mut vi.company_name,
+        ),
+        (
+            intern!(py, "fileDescription"),
+            "version.fileDescription",
+            &mut vi.file_description,
+        ),
+        (
+            intern!(py, "internalName"),
+            "version.internalName",
+            &mut vi.internal_name,
+        ),
+        (
+            intern!(py, "productVersion"),
+            "version.productVersion",
+            &mut vi.product_version,
+        ),
+    ];
+    for (key, name, slot) in fields {
+        if n == d.len() {
+            break;
+        }
+        if let Some(x) = field(d, key, &mut n)? {
+            *slot = opt_str(name, &x)?;
+        }
+    }
+    if n != d.len() {
+        return Err(unknown_key(
+            "version",
+            d,
+            &[
+                "productName",
+                "originalFileName",
+                "fileVersion",
+                "companyName",
+                "fileDescription",
+                "internalName",
+                "productVersion",
+            ],
+        ));
     }
     Ok(Some(vi))
 }
@@ -197,45 +312,61 @@ pub fn launch_from_py(v: &Bound<'_, PyAny>) -> R<Launch> {
             None,
         ));
     };
+    let mut n = 0;
     let mut l = Launch::default();
-    let mut has_path = false;
-    for (k, x) in d.iter() {
-        let Ok(k) = k.cast::<PyString>() else {
-            return Err(bad(py, "key", "a string", &k));
-        };
-        match &*k.to_cow()? {
-            "path" => match opt_str("path", &x)? {
-                Some(p) => {
-                    l.path = p;
-                    has_path = true;
-                }
-                None => has_path = false,
-            },
-            "user" => l.user = user(&x)?,
-            "computer" => l.computer = computer(&x)?,
-            "sha256" => l.sha256 = opt_str("sha256", &x)?,
-            "signer" => l.signer = signer(&x)?,
-            "version" => l.version = version(&x)?,
-            "clsid" => l.clsid = opt_str("clsid", &x)?,
-            "commandLine" => l.command_line = opt_str("commandLine", &x)?,
-            other => {
-                return Err(unknown(
-                    py,
-                    "",
-                    other,
-                    "user, computer, path, sha256, signer, version, clsid, commandLine",
-                ));
-            }
-        }
+    match field(d, intern!(py, "path"), &mut n)? {
+        Some(x) => match opt_str("path", &x)? {
+            Some(p) => l.path = p,
+            None => return Err(missing_path(py)),
+        },
+        None => return Err(missing_path(py)),
     }
-    if !has_path {
-        return Err(launch_error(
-            py,
-            "launch.path: missing; every launch needs the executable's path".into(),
-            Some("path".into()),
+    if let Some(x) = field(d, intern!(py, "user"), &mut n)? {
+        l.user = user(&x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "computer"), &mut n)? {
+        l.computer = computer(&x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "sha256"), &mut n)? {
+        l.sha256 = opt_str("sha256", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "signer"), &mut n)? {
+        l.signer = signer(&x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "version"), &mut n)? {
+        l.version = version(&x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "clsid"), &mut n)? {
+        l.clsid = opt_str("clsid", &x)?;
+    }
+    if let Some(x) = field(d, intern!(py, "commandLine"), &mut n)? {
+        l.command_line = opt_str("commandLine", &x)?;
+    }
+    if n != d.len() {
+        return Err(unknown_key(
+            "",
+            d,
+            &[
+                "user",
+                "computer",
+                "path",
+                "sha256",
+                "signer",
+                "version",
+                "clsid",
+                "commandLine",
+            ],
         ));
     }
     l.check()
         .map_err(|e| crate::errors::core_launch_error(py, &e))?;
     Ok(l)
+}
+
+fn missing_path(py: Python<'_>) -> PyErr {
+    launch_error(
+        py,
+        "launch.path: missing; every launch needs the executable's path".into(),
+        Some("path".into()),
+    )
 }

@@ -86,6 +86,23 @@ impl PyPolicy {
             .map_err(|e| core_launch_error(py, &e))
     }
 
+    /// Decides one launch given as JSON text (policy.md §2), e.g. from an agent's log.
+    #[pyo3(signature = (launch_json, at = None))]
+    fn evaluate_json(
+        &self,
+        py: Python<'_>,
+        launch_json: &str,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyDecision> {
+        let at = parse_at(at)?;
+        let launch =
+            jitaccess::Launch::from_json(launch_json).map_err(|e| core_launch_error(py, &e))?;
+        self.compiled
+            .evaluate(&launch, at)
+            .map(PyDecision::from)
+            .map_err(|e| core_launch_error(py, &e))
+    }
+
     /// Decides many launches at one time in one call: the launches are converted first, then
     /// evaluated without holding the GIL.
     #[pyo3(signature = (launches, at = None))]

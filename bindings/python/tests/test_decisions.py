@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -58,6 +59,7 @@ def test_evaluate_many_equals_evaluate_one_by_one(at):
         assert len(many) == len(launches)
         assert many == one_by_one
         assert [d.to_dict() for d in many] == [d.to_dict() for d in one_by_one]
+        assert [policy.evaluate_json(json.dumps(l), at=at) for l in launches] == one_by_one
 
 
 def test_evaluate_many_accepts_any_iterable_and_empty():
@@ -97,6 +99,7 @@ def test_decision_attributes_of_a_request():
     assert d.outcome == "request"
     assert d.rule == "tools/tools-folder"
     assert d.elevation == "onRequest"
+    assert d.max_duration is not None
     assert jitaccess.parse_duration(d.max_duration) == dt.timedelta(hours=2)
     assert d.privilege_list == "tools"
     assert d.application == "tools-folder"
