@@ -14,7 +14,11 @@ if [ ! -d ../shared/vectors ]; then
   exit 2
 fi
 if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+  # Debian's system python3 needs python3-venv for this; pyenv and python.org builds have it.
+  python3 -m venv .venv || {
+    rm -rf .venv
+    apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv .venv
+  }
 fi
 .venv/bin/python -c "import yaml" >/dev/null 2>&1 ||
   .venv/bin/python -m pip install -q --disable-pip-version-check pyyaml
