@@ -40,7 +40,7 @@ echo "--> maturin develop ${profile[*]:-}"
 (cd "$here" && maturin develop -q --locked "${profile[@]}")
 
 echo "--> mypy stubtest jitaccess"
-python -m mypy.stubtest jitaccess --ignore-missing-stub
+python -m mypy.stubtest jitaccess
 
 echo "--> mypy (type check of the tests against the stubs)"
 (cd "$here/tests" && python -m mypy --ignore-missing-imports --check-untyped-defs --no-error-summary . )

@@ -10,6 +10,17 @@ _Launch = Dict[str, Any]
 _Path = Union[str, "os.PathLike[str]"]
 
 __version__: str
+__all__ = [
+    "Decision",
+    "Engine",
+    "Policy",
+    "TestReport",
+    "TestResult",
+    "__version__",
+    "inspect",
+    "parse_duration",
+    "run_tests",
+]
 
 @final
 class Decision:
