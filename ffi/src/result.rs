@@ -307,3 +307,38 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Res<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_panic_code() {
+        let r = guard(|| panic!("boom"));
+        assert_eq!(r.code, JitaccessCode::Panic);
+        // SAFETY: made by `guard`.
+        let msg = unsafe { CStr::from_ptr(r.message) }.to_string_lossy().into_owned();
+        assert!(msg.contains("boom"), "{msg}");
+        crate::free_string(r.message);
+    }
+
+    #[test]
+    fn codes_have_distinct_numbers_and_names() {
+        let mut numbers: Vec<i32> = ALL_CODES.iter().map(|c| *c as i32).collect();
+        numbers.dedup();
+        assert_eq!(numbers.len(), ALL_CODES.len());
+        for code in ErrorCode::ALL {
+            let abi = JitaccessCode::from_lifecycle(code);
+            assert_eq!(abi.name().to_str().unwrap(), code.as_str());
+        }
+    }
+
+    #[test]
+    fn interior_nul_does_not_lose_the_message() {
+        let p = owned_string("a\0b".to_string());
+        // SAFETY: made by `owned_string`.
+        let s = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        assert_eq!(s, "a\u{FFFD}b");
+        crate::free_string(p);
+    }
+}
