@@ -29,6 +29,12 @@ cargo build -q -p jitaccess-cli --locked
 ./target/debug/jitaccess test ../shared/vectors/*.yaml
 ./target/debug/jitaccess test examples/policies/workstations.test.yaml
 
+step "conformance vectors through the C ABI (gcc, valgrind; installs libcjson-dev, valgrind)"
+bindings/c/test.sh
+
+step "conformance vectors through the C# wrapper (mcs -langversion:7.2, mono; installs mono-mcs, mono-runtime, libmono-system-core4.0-cil)"
+bindings/csharp/test.sh
+
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
   step "fuzz smoke run"
   fuzz/smoke.sh

@@ -24,8 +24,8 @@ use jitaccess::{Launch, Policy};
 use jitaccess_benches::ffi_launch::{s, typed};
 use jitaccess_benches::{at, generate};
 use jitaccess_ffi::{
-    JitaccessCode, JitaccessCompiledPolicy, JitaccessDecision, JitaccessFormat, JitaccessLaunch,
-    JitaccessStr, jitaccess_compiled_policy_free, jitaccess_decision_free, jitaccess_evaluate,
+    JitaccessCode, JitaccessCompiledPolicy, JitaccessDecision, JitaccessFormat, JitaccessStr,
+    jitaccess_compiled_policy_free, jitaccess_decision_free, jitaccess_evaluate,
     jitaccess_evaluate_json, jitaccess_policy_compile, jitaccess_policy_free,
     jitaccess_policy_from_str, jitaccess_string_free,
 };
@@ -91,6 +91,7 @@ fn ffi(c: &mut Criterion) {
         privilege_list: std::ptr::null_mut(),
         shadowed: std::ptr::null_mut(),
         shadowed_len: 0,
+        storage: std::ptr::null_mut(),
     };
     // SAFETY: valid handle, launch and out-pointer.
     unsafe {

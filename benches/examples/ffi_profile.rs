@@ -3,12 +3,10 @@
 //!
 //! ```text
 //! cargo build --profile bench -p jitaccess-benches --example ffi_profile
-//! valgrind --tool=callgrind --toggle-collect='jitaccess::matcher::CompiledPolicy::evaluate' \
-//!     target/release/examples/ffi_profile direct 20000
-//! valgrind --tool=callgrind --toggle-collect=jitaccess_evaluate --toggle-collect=jitaccess_decision_free \
-//!     target/release/examples/ffi_profile typed 20000
-//! valgrind --tool=callgrind --toggle-collect=jitaccess_evaluate_json --toggle-collect=jitaccess_string_free \
-//!     target/release/examples/ffi_profile json 20000
+//! for m in direct typed json; do
+//!   valgrind --tool=callgrind --toggle-collect="ffi_profile::${m}_once" \
+//!     target/release/examples/ffi_profile $m 20000
+//! done
 //! ```
 //!
 //! Instructions per call = the collected total / the number of calls.
@@ -28,6 +26,50 @@ use jitaccess_ffi::{
     jitaccess_evaluate_json, jitaccess_policy_compile, jitaccess_policy_from_str,
     jitaccess_string_free,
 };
+
+/// One evaluation in Rust, the decision dropped.
+#[inline(never)]
+fn direct_once(
+    p: &jitaccess::CompiledPolicy,
+    l: &jitaccess::Launch,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    black_box(p.evaluate(black_box(l), at).ok());
+}
+
+/// One typed evaluation through the ABI, the decision freed.
+///
+/// # Safety
+/// Valid handle, launch and decision.
+#[inline(never)]
+unsafe fn typed_once(
+    c: *const JitaccessCompiledPolicy,
+    l: &jitaccess_ffi::JitaccessLaunch,
+    at_ms: i64,
+    d: &mut JitaccessDecision,
+) {
+    // SAFETY: forwarded.
+    unsafe {
+        let r = jitaccess_evaluate(c, black_box(l), at_ms, d);
+        jitaccess_string_free(r.message);
+        jitaccess_decision_free(d);
+    }
+}
+
+/// One JSON evaluation through the ABI, the output freed.
+///
+/// # Safety
+/// Valid handle.
+#[inline(never)]
+unsafe fn json_once(c: *const JitaccessCompiledPolicy, launch: &CString, at: &CString) {
+    let mut out = std::ptr::null_mut();
+    // SAFETY: forwarded.
+    unsafe {
+        let r = jitaccess_evaluate_json(c, black_box(launch.as_ptr()), at.as_ptr(), &mut out);
+        jitaccess_string_free(r.message);
+        jitaccess_string_free(out);
+    }
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -74,35 +116,16 @@ fn main() {
         privilege_list: std::ptr::null_mut(),
         shadowed: std::ptr::null_mut(),
         shadowed_len: 0,
+        storage: std::ptr::null_mut(),
     };
+    let c = compiled.cast_const();
     for _ in 0..rounds {
         match mode.as_str() {
-            "typed" => {
-                // SAFETY: valid handle, launch and out-pointer.
-                unsafe {
-                    let r =
-                        jitaccess_evaluate(compiled, black_box(&tl), at.timestamp_millis(), &mut d);
-                    jitaccess_string_free(r.message);
-                    jitaccess_decision_free(&mut d);
-                }
-            }
-            "json" => {
-                let mut out = std::ptr::null_mut();
-                // SAFETY: valid handle and strings.
-                unsafe {
-                    let r = jitaccess_evaluate_json(
-                        compiled,
-                        black_box(launch_c.as_ptr()),
-                        at_c.as_ptr(),
-                        &mut out,
-                    );
-                    jitaccess_string_free(r.message);
-                    jitaccess_string_free(out);
-                }
-            }
-            _ => {
-                black_box(compiled_rust.evaluate(black_box(&launch), at).ok());
-            }
+            // SAFETY: valid handle, launch and out-pointer.
+            "typed" => unsafe { typed_once(c, &tl, at.timestamp_millis(), &mut d) },
+            // SAFETY: valid handle and strings.
+            "json" => unsafe { json_once(c, &launch_c, &at_c) },
+            _ => direct_once(&compiled_rust, &launch, at),
         }
     }
     println!("{mode}: {rounds} evaluations");

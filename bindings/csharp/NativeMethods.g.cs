@@ -556,6 +556,11 @@ namespace JitAccess.Native
         ///  Number of entries in `shadowed`.
         /// </summary>
         public System.UIntPtr shadowed_len;
+        /// <summary>
+        ///  The library's: the one block holding every string above (freed by
+        ///  `jitaccess_decision_free`). Do not read or change it.
+        /// </summary>
+        public void* storage;
     }
 
     /// <summary>

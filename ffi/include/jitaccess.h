@@ -190,6 +190,9 @@ typedef struct {
   char **shadowed;
   // Number of entries in `shadowed`.
   size_t shadowed_len;
+  // The library's: the one block holding every string above (freed by
+  // `jitaccess_decision_free`). Do not read or change it.
+  void *storage;
 } JitaccessDecision;
 
 // What every export returns: a code and, unless the code is `JITACCESS_CODE_OK`, an owned

@@ -317,7 +317,9 @@ mod tests {
         let r = guard(|| panic!("boom"));
         assert_eq!(r.code, JitaccessCode::Panic);
         // SAFETY: made by `guard`.
-        let msg = unsafe { CStr::from_ptr(r.message) }.to_string_lossy().into_owned();
+        let msg = unsafe { CStr::from_ptr(r.message) }
+            .to_string_lossy()
+            .into_owned();
         assert!(msg.contains("boom"), "{msg}");
         crate::free_string(r.message);
     }

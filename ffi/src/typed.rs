@@ -1,14 +1,15 @@
 //! The typed fast path of evaluate: a launch as UTF-8 pointer+length fields in, a decision as
 //! plain fields out — no JSON on either side.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 
 use jitaccess::{
     Computer, Decision, Elevation, Launch, Outcome, Signer, User, VersionInfo, Warning,
 };
 
-use crate::result::{Failure, JitaccessCode, Res, owned_string};
+use crate::result::{Failure, JitaccessCode, Res};
 
 /// A borrowed UTF-8 string: `ptr` to `len` bytes (no NUL needed). `ptr == NULL` means the
 /// field is absent; a non-NULL `ptr` with `len == 0` is the empty string.
@@ -141,6 +142,9 @@ pub struct JitaccessDecision {
     pub shadowed: *mut *mut c_char,
     /// Number of entries in `shadowed`.
     pub shadowed_len: usize,
+    /// The library's: the one block holding every string above (freed by
+    /// `jitaccess_decision_free`). Do not read or change it.
+    pub storage: *mut c_void,
 }
 
 impl JitaccessDecision {
@@ -156,69 +160,108 @@ impl JitaccessDecision {
             privilege_list: std::ptr::null_mut(),
             shadowed: std::ptr::null_mut(),
             shadowed_len: 0,
+            storage: std::ptr::null_mut(),
         }
     }
 
+    /// Copies the decision's strings into one block (one allocation per decision, one free).
     pub(crate) fn from_decision(d: Decision) -> JitaccessDecision {
-        let opt = |s: Option<String>| s.map_or(std::ptr::null_mut(), owned_string);
-        let shadowed_len = d.shadowed.len();
-        let shadowed = if d.shadowed.is_empty() {
-            std::ptr::null_mut()
-        } else {
-            let v: Box<[*mut c_char]> = d.shadowed.into_iter().map(owned_string).collect();
-            Box::into_raw(v).cast::<*mut c_char>()
-        };
-        JitaccessDecision {
-            outcome: match d.outcome {
-                Outcome::Elevate => JitaccessOutcome::Elevate,
-                Outcome::Confirm => JitaccessOutcome::Confirm,
-                Outcome::Request => JitaccessOutcome::Request,
-                Outcome::Deny => JitaccessOutcome::Deny,
-                _ => JitaccessOutcome::None,
-            },
-            elevation: match d.elevation {
-                Some(Elevation::Automatic) => JitaccessElevation::Automatic,
-                Some(Elevation::UserConfirmed) => JitaccessElevation::UserConfirmed,
-                Some(Elevation::OnRequest) => JitaccessElevation::OnRequest,
-                Some(Elevation::Deny) => JitaccessElevation::Deny,
-                _ => JitaccessElevation::Unset,
-            },
-            max_duration_seconds: d.max_duration.map_or(0, |m| m.as_secs()),
-            warnings: d.warnings.iter().fold(0, |acc, w| {
-                acc | match w {
-                    Warning::UnresolvedPath => JITACCESS_WARNING_UNRESOLVED_PATH,
-                    Warning::NotAllowlisted => JITACCESS_WARNING_NOT_ALLOWLISTED,
-                    _ => 0,
-                }
-            }),
-            rule: opt(d.rule),
-            reason: owned_string(d.reason.into_owned()),
-            application: opt(d.application),
-            privilege_list: opt(d.privilege_list),
-            shadowed,
-            shadowed_len,
+        let rule = d.rule.as_deref().map(clean);
+        let application = d.application.as_deref().map(clean);
+        let privilege_list = d.privilege_list.as_deref().map(clean);
+        let reason = clean(&d.reason);
+        let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| clean(s)).collect();
+        let bytes: usize = [&rule, &application, &privilege_list]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&reason))
+            .chain(shadowed.iter())
+            .map(|s| s.len() + 1)
+            .sum();
+        let n = shadowed.len();
+        // Word 0: the block's length in words; then `n` pointers; then the NUL-terminated bytes.
+        let words = 1 + n + bytes.div_ceil(std::mem::size_of::<usize>());
+        // Not zeroed: every byte read later (word 0, the pointers, each string and its NUL) is
+        // written below; only padding after the last NUL stays uninitialized, never read.
+        let base = Box::into_raw(Box::<[usize]>::new_uninit_slice(words)).cast::<usize>();
+        // SAFETY: `base` points to `words` words owned by us; every write below stays inside
+        // them (`bytes` was summed from the very strings written).
+        unsafe {
+            base.write(words);
+            let ptrs = base.add(1).cast::<*mut c_char>();
+            let mut cursor = base.add(1 + n).cast::<u8>();
+            let mut put = |s: &str| -> *mut c_char {
+                std::ptr::copy_nonoverlapping(s.as_ptr(), cursor, s.len());
+                cursor.add(s.len()).write(0);
+                let p = cursor.cast::<c_char>();
+                cursor = cursor.add(s.len() + 1);
+                p
+            };
+            let mut opt =
+                |s: &Option<Cow<'_, str>>| s.as_deref().map_or(std::ptr::null_mut(), &mut put);
+            let rule_p = opt(&rule);
+            let application_p = opt(&application);
+            let privilege_list_p = opt(&privilege_list);
+            let reason_p = put(&reason);
+            for (i, sh) in shadowed.iter().enumerate() {
+                ptrs.add(i).write(put(sh));
+            }
+            JitaccessDecision {
+                outcome: match d.outcome {
+                    Outcome::Elevate => JitaccessOutcome::Elevate,
+                    Outcome::Confirm => JitaccessOutcome::Confirm,
+                    Outcome::Request => JitaccessOutcome::Request,
+                    Outcome::Deny => JitaccessOutcome::Deny,
+                    _ => JitaccessOutcome::None,
+                },
+                elevation: match d.elevation {
+                    Some(Elevation::Automatic) => JitaccessElevation::Automatic,
+                    Some(Elevation::UserConfirmed) => JitaccessElevation::UserConfirmed,
+                    Some(Elevation::OnRequest) => JitaccessElevation::OnRequest,
+                    Some(Elevation::Deny) => JitaccessElevation::Deny,
+                    _ => JitaccessElevation::Unset,
+                },
+                max_duration_seconds: d.max_duration.map_or(0, |m| m.as_secs()),
+                warnings: d.warnings.iter().fold(0, |acc, w| {
+                    acc | match w {
+                        Warning::UnresolvedPath => JITACCESS_WARNING_UNRESOLVED_PATH,
+                        Warning::NotAllowlisted => JITACCESS_WARNING_NOT_ALLOWLISTED,
+                        _ => 0,
+                    }
+                }),
+                rule: rule_p,
+                reason: reason_p,
+                application: application_p,
+                privilege_list: privilege_list_p,
+                shadowed: if n == 0 { std::ptr::null_mut() } else { ptrs },
+                shadowed_len: n,
+                storage: base.cast::<c_void>(),
+            }
         }
     }
 
-    /// Frees the owned strings and zeroes the fields.
+    /// Frees the block of strings and zeroes the fields.
     pub(crate) fn release(&mut self) {
-        for p in [
-            &mut self.rule,
-            &mut self.reason,
-            &mut self.application,
-            &mut self.privilege_list,
-        ] {
-            crate::free_string(std::mem::replace(p, std::ptr::null_mut()));
-        }
-        if !self.shadowed.is_null() {
-            let slice = std::ptr::slice_from_raw_parts_mut(self.shadowed, self.shadowed_len);
-            // SAFETY: made by `from_decision` from a boxed slice of exactly this length.
-            let boxed = unsafe { Box::from_raw(slice) };
-            for p in boxed.iter() {
-                crate::free_string(*p);
+        if !self.storage.is_null() {
+            let base = self.storage.cast::<usize>();
+            // SAFETY: made by `from_decision`: a boxed slice whose word 0 is its length.
+            unsafe {
+                let words = *base;
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                    base, words,
+                )));
             }
         }
         *self = JitaccessDecision::empty();
+    }
+}
+
+/// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
+fn clean(s: &str) -> Cow<'_, str> {
+    if s.as_bytes().contains(&0) {
+        Cow::Owned(s.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(s)
     }
 }
 
@@ -232,6 +275,10 @@ unsafe fn field<'a>(s: JitaccessStr, what: &str) -> Res<Option<&'a str>> {
     }
     // SAFETY: the caller promises `len` readable bytes at `ptr`.
     let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8 (the check is cheaper than full validation for short fields).
+        return Ok(Some(unsafe { std::str::from_utf8_unchecked(bytes) }));
+    }
     std::str::from_utf8(bytes).map(Some).map_err(|e| {
         Failure::new(
             JitaccessCode::InvalidUtf8,
