@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -528,6 +529,27 @@ static void abi_tests(void) {
   expect_code("unknown check kind", jitaccess_testfile_check("colour", "{}", "{}", &out), JITACCESS_CODE_INVALID_ARGUMENT, "colour");
   jitaccess_engine_free(engine);
   engine = NULL;
+
+  /* A durable file store: requests survive the engine. */
+  expect_code("store in a missing folder", jitaccess_engine_new(compiled, "{\"storePath\": \"/nonexistent/dir/requests.jsonl\"}", &engine),
+              JITACCESS_CODE_IO_ERROR, "/nonexistent/dir");
+  char store_opts[256], store_path[128];
+  snprintf(store_path, sizeof store_path, "/tmp/jitaccess-c-test-%d.jsonl", (int)getpid());
+  remove(store_path);
+  snprintf(store_opts, sizeof store_opts, "{\"storePath\": \"%s\"}", store_path);
+  expect_code("engine with a file store", jitaccess_engine_new(compiled, store_opts, &engine), JITACCESS_CODE_OK, NULL);
+  expect_code("submit to the file store",
+              jitaccess_engine_submit(engine, "{\"id\": \"s1\", \"launch\": {\"path\": \"C:\\\\Tools\\\\tool.exe\", \"user\": {\"name\": \"bob\"}}, \"justification\": \"ticket 7\"}",
+                                      "2026-01-01T00:00:00Z", &out),
+              JITACCESS_CODE_OK, NULL);
+  jitaccess_string_free(out);
+  jitaccess_engine_free(engine);
+  expect_code("reopen the file store", jitaccess_engine_new(compiled, store_opts, &engine), JITACCESS_CODE_OK, NULL);
+  expect_code("the request survived", jitaccess_engine_get(engine, "s1", "2026-01-01T00:01:00Z", &out), JITACCESS_CODE_OK, NULL);
+  record(out && strstr(out, "\"pending\""), "abi", "reloaded request is pending", out);
+  jitaccess_string_free(out);
+  jitaccess_engine_free(engine);
+  remove(store_path);
 
   /* Threads: one compiled policy and one engine shared by 8 threads. */
   expect_code("engine for threads", jitaccess_engine_new(compiled, NULL, &engine), JITACCESS_CODE_OK, NULL);

@@ -75,11 +75,22 @@ pub extern "C" fn jitaccess_version() -> *const c_char {
 /// a number that is no code. Static: do not free.
 #[unsafe(no_mangle)]
 pub extern "C" fn jitaccess_code_name(code: i32) -> *const c_char {
-    ALL_CODES
-        .iter()
-        .find(|c| **c as i32 == code)
-        .map_or(c"unknown".as_ptr(), |c| c.name().as_ptr())
+    std::panic::catch_unwind(|| {
+        ALL_CODES
+            .iter()
+            .find(|c| **c as i32 == code)
+            .map_or(c"unknown".as_ptr(), |c| c.name().as_ptr())
+    })
+    .unwrap_or(c"unknown".as_ptr())
 }
+
+// Handles are shared between threads by the host: the types behind them must be Send + Sync.
+const _: () = {
+    const fn thread_safe<T: Send + Sync>() {}
+    thread_safe::<JitaccessPolicy>();
+    thread_safe::<JitaccessCompiledPolicy>();
+    thread_safe::<JitaccessEngine>();
+};
 
 pub(crate) fn free_string(s: *mut c_char) {
     if !s.is_null() {
