@@ -36,6 +36,12 @@ bindings/python/test.sh
 step "uniffi layer: vectors through the Python backend, Kotlin/Swift drift (bindings/uniffi/test.sh)"
 bindings/uniffi/test.sh
 
+step "conformance vectors through the C ABI (gcc, valgrind; installs libcjson-dev, valgrind)"
+bindings/c/test.sh
+
+step "conformance vectors through the C# wrapper (mcs -langversion:7.2, mono; installs mono-mcs, mono-runtime, libmono-system-core4.0-cil)"
+bindings/csharp/test.sh
+
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
   step "fuzz smoke run"
   fuzz/smoke.sh

@@ -27,6 +27,8 @@
 //! scoped with `appliesTo` (named and inline groups), and two JIT policies are present: one in
 //! its window at [`at`] but scoped to help-desk computers, one with a past window.
 
+pub mod ffi_launch;
+
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 

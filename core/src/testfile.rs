@@ -41,6 +41,9 @@ use crate::policy::load::{self, Cx, P};
 use crate::source::{self, Format, Limits, Node, Value};
 use crate::{CompiledPolicy, Decision, Duration, Launch, Outcome, Policy, Warning};
 
+mod plan;
+pub use plan::{check_expectation, to_json_plan};
+
 /// A test file that could not be loaded (exit code 2 of `jitaccess test`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: {message}")]

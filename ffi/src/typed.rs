@@ -1,0 +1,464 @@
+//! The typed fast path of evaluate: a launch as UTF-8 pointer+length fields in, a decision as
+//! plain fields out — no JSON on either side.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::ffi::{c_char, c_void};
+
+use jitaccess::{
+    Computer, Decision, Elevation, Launch, Outcome, Signer, User, VersionInfo, Warning,
+};
+
+use crate::result::{Failure, JitaccessCode, Res};
+
+/// A borrowed UTF-8 string: `ptr` to `len` bytes (no NUL needed). `ptr == NULL` means the
+/// field is absent; a non-NULL `ptr` with `len == 0` is the empty string.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct JitaccessStr {
+    /// The first byte, or NULL for "absent".
+    pub ptr: *const c_char,
+    /// The number of bytes.
+    pub len: usize,
+}
+
+/// The launch facts of policy.md §2 as plain fields (every string a [`JitaccessStr`]; NULL
+/// `ptr` = absent). Zero-initialize it (`JitaccessLaunch l = {0};`) and set what you know.
+/// The library only reads it during the call.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct JitaccessLaunch {
+    /// Full path of the executable (required).
+    pub path: JitaccessStr,
+    /// `user.name`.
+    pub user_name: JitaccessStr,
+    /// `user.sid`.
+    pub user_sid: JitaccessStr,
+    /// `user.groups`: an array of `user_groups_len` strings (NULL when the length is 0).
+    pub user_groups: *const JitaccessStr,
+    /// Number of entries in `user_groups`.
+    pub user_groups_len: usize,
+    /// `computer.name`.
+    pub computer_name: JitaccessStr,
+    /// `computer.tags`: an array of `computer_tags_len` strings.
+    pub computer_tags: *const JitaccessStr,
+    /// Number of entries in `computer_tags`.
+    pub computer_tags_len: usize,
+    /// `sha256`: 64 hex digits.
+    pub sha256: JitaccessStr,
+    /// `signer.valid`: true only when signature, digest and chain all check.
+    pub signer_valid: bool,
+    /// `signer.signatureIntact`: -1 unknown (absent), 0 false, 1 true.
+    pub signer_signature_intact: i8,
+    /// `signer.publisher`.
+    pub signer_publisher: JitaccessStr,
+    /// `signer.thumbprint`: 64 hex digits.
+    pub signer_thumbprint: JitaccessStr,
+    /// `signer.issuer`.
+    pub signer_issuer: JitaccessStr,
+    /// `signer.notBefore` (RFC 3339).
+    pub signer_not_before: JitaccessStr,
+    /// `signer.notAfter` (RFC 3339).
+    pub signer_not_after: JitaccessStr,
+    /// `version.productName`.
+    pub version_product_name: JitaccessStr,
+    /// `version.originalFileName`.
+    pub version_original_file_name: JitaccessStr,
+    /// `version.fileVersion`.
+    pub version_file_version: JitaccessStr,
+    /// `version.companyName`.
+    pub version_company_name: JitaccessStr,
+    /// `version.fileDescription`.
+    pub version_file_description: JitaccessStr,
+    /// `version.internalName`.
+    pub version_internal_name: JitaccessStr,
+    /// `version.productVersion`.
+    pub version_product_version: JitaccessStr,
+    /// `clsid`, braces optional.
+    pub clsid: JitaccessStr,
+    /// `commandLine`.
+    pub command_line: JitaccessStr,
+}
+
+/// The outcome of a decision (policy.md §4).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JitaccessOutcome {
+    /// `elevate`.
+    Elevate = 0,
+    /// `confirm`.
+    Confirm = 1,
+    /// `request`.
+    Request = 2,
+    /// `deny`.
+    Deny = 3,
+    /// `none`.
+    None = 4,
+}
+
+/// The winning entry's elevation type.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JitaccessElevation {
+    /// No list entry won (JIT policies, grants, no winner): JSON `null`.
+    Unset = -1,
+    /// `automatic`.
+    Automatic = 0,
+    /// `userConfirmed`.
+    UserConfirmed = 1,
+    /// `onRequest`.
+    OnRequest = 2,
+    /// `deny`.
+    Deny = 3,
+}
+
+/// Bit of [`JitaccessDecision::warnings`]: `unresolvedPath`.
+pub const JITACCESS_WARNING_UNRESOLVED_PATH: u32 = 1;
+/// Bit of [`JitaccessDecision::warnings`]: `notAllowlisted`.
+pub const JITACCESS_WARNING_NOT_ALLOWLISTED: u32 = 2;
+
+/// A decision as plain fields. Filled by the typed evaluate calls; its strings are owned by
+/// the caller until `jitaccess_decision_free` (which frees them and zeroes the struct).
+#[repr(C)]
+#[derive(Debug)]
+pub struct JitaccessDecision {
+    /// What may happen.
+    pub outcome: JitaccessOutcome,
+    /// The winning list entry's elevation type, or `JITACCESS_ELEVATION_UNSET`.
+    pub elevation: JitaccessElevation,
+    /// For `request`: the longest duration that may be requested, in seconds; 0 = none.
+    pub max_duration_seconds: u64,
+    /// `JITACCESS_WARNING_*` bits.
+    pub warnings: u32,
+    /// The winner (`<list>/<application>`, `jit:<id>`, `grant:<id>`), or NULL for no winner.
+    pub rule: *mut c_char,
+    /// An explanation an administrator understands.
+    pub reason: *mut c_char,
+    /// The winning application id, or NULL.
+    pub application: *mut c_char,
+    /// The winning privilege list id, or NULL.
+    pub privilege_list: *mut c_char,
+    /// Every other candidate that matched, in precedence order: `shadowed_len` strings.
+    pub shadowed: *mut *mut c_char,
+    /// Number of entries in `shadowed`.
+    pub shadowed_len: usize,
+    /// The library's: the one block holding every string above (freed by
+    /// `jitaccess_decision_free`). Do not read or change it.
+    pub storage: *mut c_void,
+}
+
+impl JitaccessDecision {
+    pub(crate) fn empty() -> JitaccessDecision {
+        JitaccessDecision {
+            outcome: JitaccessOutcome::None,
+            elevation: JitaccessElevation::Unset,
+            max_duration_seconds: 0,
+            warnings: 0,
+            rule: std::ptr::null_mut(),
+            reason: std::ptr::null_mut(),
+            application: std::ptr::null_mut(),
+            privilege_list: std::ptr::null_mut(),
+            shadowed: std::ptr::null_mut(),
+            shadowed_len: 0,
+            storage: std::ptr::null_mut(),
+        }
+    }
+
+    /// Copies the decision's strings into one block (one allocation per decision, one free).
+    pub(crate) fn from_decision(d: Decision) -> JitaccessDecision {
+        let rule = d.rule.as_deref().map(clean);
+        let application = d.application.as_deref().map(clean);
+        let privilege_list = d.privilege_list.as_deref().map(clean);
+        let reason = clean(&d.reason);
+        let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| clean(s)).collect();
+        let bytes: usize = [&rule, &application, &privilege_list]
+            .into_iter()
+            .flatten()
+            .chain(std::iter::once(&reason))
+            .chain(shadowed.iter())
+            .map(|s| s.len() + 1)
+            .sum();
+        let n = shadowed.len();
+        // Word 0: the block's length in words; then `n` pointers; then the NUL-terminated bytes.
+        let words = 1 + n + bytes.div_ceil(std::mem::size_of::<usize>());
+        // Not zeroed: every byte read later (word 0, the pointers, each string and its NUL) is
+        // written below; only padding after the last NUL stays uninitialized, never read.
+        let base = Box::into_raw(Box::<[usize]>::new_uninit_slice(words)).cast::<usize>();
+        // SAFETY: `base` points to `words` words owned by us; every write below stays inside
+        // them (`bytes` was summed from the very strings written).
+        unsafe {
+            base.write(words);
+            let ptrs = base.add(1).cast::<*mut c_char>();
+            let mut cursor = base.add(1 + n).cast::<u8>();
+            let mut put = |s: &str| -> *mut c_char {
+                std::ptr::copy_nonoverlapping(s.as_ptr(), cursor, s.len());
+                cursor.add(s.len()).write(0);
+                let p = cursor.cast::<c_char>();
+                cursor = cursor.add(s.len() + 1);
+                p
+            };
+            let mut opt =
+                |s: &Option<Cow<'_, str>>| s.as_deref().map_or(std::ptr::null_mut(), &mut put);
+            let rule_p = opt(&rule);
+            let application_p = opt(&application);
+            let privilege_list_p = opt(&privilege_list);
+            let reason_p = put(&reason);
+            for (i, sh) in shadowed.iter().enumerate() {
+                ptrs.add(i).write(put(sh));
+            }
+            JitaccessDecision {
+                outcome: match d.outcome {
+                    Outcome::Elevate => JitaccessOutcome::Elevate,
+                    Outcome::Confirm => JitaccessOutcome::Confirm,
+                    Outcome::Request => JitaccessOutcome::Request,
+                    Outcome::Deny => JitaccessOutcome::Deny,
+                    _ => JitaccessOutcome::None,
+                },
+                elevation: match d.elevation {
+                    Some(Elevation::Automatic) => JitaccessElevation::Automatic,
+                    Some(Elevation::UserConfirmed) => JitaccessElevation::UserConfirmed,
+                    Some(Elevation::OnRequest) => JitaccessElevation::OnRequest,
+                    Some(Elevation::Deny) => JitaccessElevation::Deny,
+                    _ => JitaccessElevation::Unset,
+                },
+                max_duration_seconds: d.max_duration.map_or(0, |m| m.as_secs()),
+                warnings: d.warnings.iter().fold(0, |acc, w| {
+                    acc | match w {
+                        Warning::UnresolvedPath => JITACCESS_WARNING_UNRESOLVED_PATH,
+                        Warning::NotAllowlisted => JITACCESS_WARNING_NOT_ALLOWLISTED,
+                        _ => 0,
+                    }
+                }),
+                rule: rule_p,
+                reason: reason_p,
+                application: application_p,
+                privilege_list: privilege_list_p,
+                shadowed: if n == 0 { std::ptr::null_mut() } else { ptrs },
+                shadowed_len: n,
+                storage: base.cast::<c_void>(),
+            }
+        }
+    }
+
+    /// Frees the block of strings and zeroes the fields.
+    pub(crate) fn release(&mut self) {
+        if !self.storage.is_null() {
+            let base = self.storage.cast::<usize>();
+            // SAFETY: made by `from_decision`: a boxed slice whose word 0 is its length.
+            unsafe {
+                let words = *base;
+                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                    base, words,
+                )));
+            }
+        }
+        *self = JitaccessDecision::empty();
+    }
+}
+
+/// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
+fn clean(s: &str) -> Cow<'_, str> {
+    if s.as_bytes().contains(&0) {
+        Cow::Owned(s.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Reads one string field.
+///
+/// # Safety
+/// `s.ptr` is NULL or valid for `s.len` bytes.
+unsafe fn field<'a>(s: JitaccessStr, what: &str) -> Res<Option<&'a str>> {
+    if s.ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller promises `len` readable bytes at `ptr`.
+    let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is UTF-8 (the check is cheaper than full validation for short fields).
+        return Ok(Some(unsafe { std::str::from_utf8_unchecked(bytes) }));
+    }
+    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+        Failure::new(
+            JitaccessCode::InvalidUtf8,
+            format!("launch.{what} is not valid UTF-8: {e}"),
+        )
+    })
+}
+
+/// Sets an optional string field, reusing its allocation when it has one.
+fn set(dst: &mut Option<String>, src: Option<&str>) {
+    match (dst.as_mut(), src) {
+        (Some(d), Some(s)) => {
+            d.clear();
+            d.push_str(s);
+        }
+        (None, Some(s)) => *dst = Some(s.to_owned()),
+        (_, None) => *dst = None,
+    }
+}
+
+/// Sets a list field from an array of strings, reusing allocations.
+///
+/// # Safety
+/// `ptr` is NULL or valid for `len` [`JitaccessStr`]s, each valid as in [`field`].
+unsafe fn set_list(dst: &mut Vec<String>, ptr: *const JitaccessStr, len: usize, what: &str) -> Res {
+    if ptr.is_null() || len == 0 {
+        dst.clear();
+        return Ok(());
+    }
+    // SAFETY: the caller promises `len` entries.
+    let items = unsafe { std::slice::from_raw_parts(ptr, len) };
+    dst.truncate(len);
+    for (i, s) in items.iter().enumerate() {
+        // SAFETY: forwarded.
+        let text = unsafe { field(*s, what) }?.ok_or_else(|| {
+            Failure::new(
+                JitaccessCode::NullArgument,
+                format!("launch.{what}[{i}] is NULL"),
+            )
+        })?;
+        match dst.get_mut(i) {
+            Some(d) => {
+                d.clear();
+                d.push_str(text);
+            }
+            None => dst.push(text.to_owned()),
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// One reusable launch per thread: the typed path allocates only when a string grows.
+    static SCRATCH: RefCell<Launch> = RefCell::new(Launch::default());
+}
+
+/// Fills `launch` from the typed fields.
+///
+/// # Safety
+/// Every pointer in `l` is NULL or valid as documented on [`JitaccessLaunch`].
+unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
+    // SAFETY (whole function): the caller promises valid fields.
+    unsafe {
+        let path = field(l.path, "path")?.ok_or_else(|| {
+            Failure::new(JitaccessCode::InvalidLaunch, "launch.path: is required")
+        })?;
+        launch.path.clear();
+        launch.path.push_str(path);
+
+        let name = field(l.user_name, "user.name")?;
+        let sid = field(l.user_sid, "user.sid")?;
+        if name.is_some() || sid.is_some() || l.user_groups_len > 0 {
+            let u = launch.user.get_or_insert_with(User::default);
+            set(&mut u.name, name);
+            set(&mut u.sid, sid);
+            set_list(
+                &mut u.groups,
+                l.user_groups,
+                l.user_groups_len,
+                "user.groups",
+            )?;
+        } else {
+            launch.user = None;
+        }
+
+        let cname = field(l.computer_name, "computer.name")?;
+        if cname.is_some() || l.computer_tags_len > 0 {
+            let c = launch.computer.get_or_insert_with(Computer::default);
+            set(&mut c.name, cname);
+            set_list(
+                &mut c.tags,
+                l.computer_tags,
+                l.computer_tags_len,
+                "computer.tags",
+            )?;
+        } else {
+            launch.computer = None;
+        }
+
+        set(&mut launch.sha256, field(l.sha256, "sha256")?);
+
+        let publisher = field(l.signer_publisher, "signer.publisher")?;
+        let thumbprint = field(l.signer_thumbprint, "signer.thumbprint")?;
+        let issuer = field(l.signer_issuer, "signer.issuer")?;
+        let not_before = field(l.signer_not_before, "signer.notBefore")?;
+        let not_after = field(l.signer_not_after, "signer.notAfter")?;
+        let intact = match l.signer_signature_intact {
+            i8::MIN..=-1 => None,
+            0 => Some(false),
+            _ => Some(true),
+        };
+        if l.signer_valid
+            || intact.is_some()
+            || [publisher, thumbprint, issuer, not_before, not_after]
+                .iter()
+                .any(Option::is_some)
+        {
+            let s = launch.signer.get_or_insert_with(Signer::default);
+            s.valid = l.signer_valid;
+            s.signature_intact = intact;
+            set(&mut s.publisher, publisher);
+            set(&mut s.thumbprint, thumbprint);
+            set(&mut s.issuer, issuer);
+            set(&mut s.not_before, not_before);
+            set(&mut s.not_after, not_after);
+        } else {
+            launch.signer = None;
+        }
+
+        let v = [
+            field(l.version_product_name, "version.productName")?,
+            field(l.version_original_file_name, "version.originalFileName")?,
+            field(l.version_file_version, "version.fileVersion")?,
+            field(l.version_company_name, "version.companyName")?,
+            field(l.version_file_description, "version.fileDescription")?,
+            field(l.version_internal_name, "version.internalName")?,
+            field(l.version_product_version, "version.productVersion")?,
+        ];
+        if v.iter().any(Option::is_some) {
+            let d = launch.version.get_or_insert_with(VersionInfo::default);
+            set(&mut d.product_name, v[0]);
+            set(&mut d.original_file_name, v[1]);
+            set(&mut d.file_version, v[2]);
+            set(&mut d.company_name, v[3]);
+            set(&mut d.file_description, v[4]);
+            set(&mut d.internal_name, v[5]);
+            set(&mut d.product_version, v[6]);
+        } else {
+            launch.version = None;
+        }
+
+        set(&mut launch.clsid, field(l.clsid, "clsid")?);
+        set(
+            &mut launch.command_line,
+            field(l.command_line, "commandLine")?,
+        );
+    }
+    Ok(())
+}
+
+/// Builds the launch in this thread's scratch launch and runs `f` on it.
+///
+/// # Safety
+/// As [`fill`].
+pub(crate) unsafe fn with_launch<R>(
+    l: &JitaccessLaunch,
+    f: impl FnOnce(&Launch) -> Res<R>,
+) -> Res<R> {
+    let mut fresh = None;
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut launch) => {
+            // SAFETY: forwarded.
+            unsafe { fill(&mut launch, l) }?;
+            f(&launch)
+        }
+        Err(_) => {
+            let launch = fresh.insert(Launch::default());
+            // SAFETY: forwarded.
+            unsafe { fill(launch, l) }?;
+            f(launch)
+        }
+    })
+}
