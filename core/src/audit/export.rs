@@ -1,0 +1,1 @@
+//! SIEM exports (placeholder until written).
