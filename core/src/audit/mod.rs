@@ -153,6 +153,15 @@ fn write_new(path: &Path, text: &str, secret: bool) -> Result<(), AuditError> {
         .map_err(|e| AuditError::io(path, e))
 }
 
+/// SHA-256 (lowercase hex) of the canonical JSON of a serializable document; documents
+/// outside the canonical profile (a float, a huge integer) hash their sorted compact JSON.
+pub(crate) fn document_sha256<T: serde::Serialize>(doc: &T) -> String {
+    use sha2::{Digest, Sha256};
+    let value = serde_json::to_value(doc).unwrap_or(serde_json::Value::Null);
+    let text = canonical_json(&value).unwrap_or_else(|_| value.to_string());
+    b64::hex(&Sha256::digest(text.as_bytes()))
+}
+
 /// Reads a private key file (`NAME.key`).
 pub fn read_signer_key(path: &Path) -> Result<SignerKey, AuditError> {
     let text = std::fs::read_to_string(path).map_err(|e| AuditError::io(path, e))?;
