@@ -329,7 +329,7 @@ fn split_note(note: &str) -> Result<(&str, &str), NoteError> {
 ///
 /// ```
 /// use jitaccess::audit::Checkpoint;
-/// let c = Checkpoint { origin: "example.com/log".into(), size: 3, root: [7; 32] };
+/// let c = Checkpoint::new("example.com/log", 3, [7; 32]);
 /// assert_eq!(Checkpoint::parse(&c.to_text()).unwrap(), c);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -344,6 +344,15 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// A checkpoint.
+    pub fn new(origin: impl Into<String>, size: u64, root: Hash) -> Checkpoint {
+        Checkpoint {
+            origin: origin.into(),
+            size,
+            root,
+        }
+    }
+
     /// The note text: `origin\nsize\nbase64(root)\n`.
     pub fn to_text(&self) -> String {
         format!(
