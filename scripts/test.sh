@@ -29,6 +29,14 @@ cargo build -q -p jitaccess-cli --locked
 ./target/debug/jitaccess test ../shared/vectors/*.yaml
 ./target/debug/jitaccess test examples/policies/workstations.test.yaml
 
+step "signed audit log of the lifecycle vectors, then verified"
+audit_dir="$(mktemp -d)"
+./target/debug/jitaccess audit keygen "$audit_dir/ci-audit" >/dev/null
+./target/debug/jitaccess test ../shared/vectors/lifecycle.yaml \
+  --audit-log "$audit_dir/audit.log" --audit-key "$audit_dir/ci-audit.key"
+./target/debug/jitaccess audit verify "$audit_dir/audit.log" --key "$audit_dir/ci-audit.pub"
+rm -rf "$audit_dir"
+
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
   step "fuzz smoke run"
   fuzz/smoke.sh
