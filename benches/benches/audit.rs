@@ -52,34 +52,39 @@ fn fresh(dir: &std::path::Path, name: &str) -> PathBuf {
 
 fn append(c: &mut Criterion) {
     let dir = bench_dir();
-    let events: Vec<Event> = (0..10_000).map(event).collect();
+    let events: Vec<Event> = (0..20_000).map(event).collect();
     let mut g = c.benchmark_group("audit_append");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(5));
-    // Batched fsync (at most 256 records or 100 ms unsynced), a checkpoint every 1000 records.
+    // Batched fsync (at most 4096 records or 100 ms unsynced), a checkpoint every N records.
     g.throughput(Throughput::Elements(events.len() as u64));
-    g.bench_function("batched_fsync_checkpoint_every_1000", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                let log = fresh(&dir, "batched.log");
-                let opts = WriterOptions::default()
-                    .checkpoint_every(1000)
-                    .durability(Durability::Batch {
-                        records: 256,
-                        interval: Duration::from_millis(100),
-                    });
-                let mut w = Writer::open(&log, key(), opts).unwrap();
-                let t = Instant::now();
-                for e in &events {
-                    w.append(e).unwrap();
-                }
-                w.close().unwrap();
-                total += t.elapsed();
-            }
-            total
-        });
-    });
+    for every in [1000u64, 10_000] {
+        g.bench_function(
+            BenchmarkId::new("batched_fsync_checkpoint_every", every),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let log = fresh(&dir, "batched.log");
+                        let opts = WriterOptions::default().checkpoint_every(every).durability(
+                            Durability::Batch {
+                                records: 4096,
+                                interval: Duration::from_millis(100),
+                            },
+                        );
+                        let mut w = Writer::open(&log, key(), opts).unwrap();
+                        let t = Instant::now();
+                        for e in &events {
+                            w.append(e).unwrap();
+                        }
+                        w.close().unwrap();
+                        total += t.elapsed();
+                    }
+                    total
+                });
+            },
+        );
+    }
     // fsync after every record.
     let few = &events[..200];
     g.throughput(Throughput::Elements(few.len() as u64));
@@ -148,7 +153,10 @@ fn synthetic_leaf(i: u64) -> Hash {
 fn proofs(c: &mut Criterion) {
     const TEN_M: u64 = 10_000_000;
     // Size: hashes in an inclusion proof at 10M records, from the tree size alone.
-    let worst = (0..TEN_M).step_by(999_983).map(|i| merkle::inclusion_proof_len(i, TEN_M)).max();
+    let worst = (0..TEN_M)
+        .step_by(999_983)
+        .map(|i| merkle::inclusion_proof_len(i, TEN_M))
+        .max();
     eprintln!(
         "audit_proof: 10M records: inclusion proof of {} hashes ({} bytes raw, ~{} bytes of base64 in JSON)",
         worst.unwrap(),
@@ -161,9 +169,13 @@ fn proofs(c: &mut Criterion) {
     // size when computed from the leaves; see docs/performance.md for 10M).
     for size in [1u64 << 16, 1 << 20] {
         let leaves: Vec<Hash> = (0..size).map(synthetic_leaf).collect();
-        g.bench_with_input(BenchmarkId::new("prove_from_leaves", size), &leaves, |b, l| {
-            b.iter(|| merkle::inclusion_proof(l, size / 3).unwrap());
-        });
+        g.bench_with_input(
+            BenchmarkId::new("prove_from_leaves", size),
+            &leaves,
+            |b, l| {
+                b.iter(|| merkle::inclusion_proof(l, size / 3).unwrap());
+            },
+        );
     }
     // Verification of a proof at 10M: the audit path of a leaf, computed from the perfect
     // subtree roots of a synthetic 10M-leaf tree (built once, outside the measurement).

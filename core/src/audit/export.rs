@@ -28,7 +28,9 @@ impl std::str::FromStr for Format {
             "ocsf" => Ok(Format::Ocsf),
             "cef" => Ok(Format::Cef),
             "ecs" => Ok(Format::Ecs),
-            _ => Err(format!("unknown export format '{s}' (expected ocsf, cef or ecs)")),
+            _ => Err(format!(
+                "unknown export format '{s}' (expected ocsf, cef or ecs)"
+            )),
         }
     }
 }
@@ -127,19 +129,35 @@ fn ocsf(r: &Record, line: &str) -> Value {
     e.insert("activity_id".into(), activity.into());
     e.insert(
         "activity_name".into(),
-        if activity == 99 { t.into() } else { aname.into() },
+        if activity == 99 {
+            t.into()
+        } else {
+            aname.into()
+        },
     );
-    e.insert("type_uid".into(), (u64::from(class) * 100 + u64::from(activity)).into());
+    e.insert(
+        "type_uid".into(),
+        (u64::from(class) * 100 + u64::from(activity)).into(),
+    );
     e.insert("severity_id".into(), sev.into());
     e.insert("severity".into(), sev_name.into());
-    e.insert("time".into(), millis(r.str("time").unwrap_or("")).unwrap_or(0).into());
+    e.insert(
+        "time".into(),
+        millis(r.str("time").unwrap_or("")).unwrap_or(0).into(),
+    );
     let ok = !denied(t);
     e.insert("status_id".into(), (if ok { 1 } else { 2 }).into());
-    e.insert("status".into(), (if ok { "Success" } else { "Failure" }).into());
+    e.insert(
+        "status".into(),
+        (if ok { "Success" } else { "Failure" }).into(),
+    );
     if class == 1007 {
         e.insert("action_id".into(), (if ok { 1 } else { 2 }).into());
         e.insert("disposition_id".into(), (if ok { 1 } else { 2 }).into());
-        e.insert("disposition".into(), (if ok { "Allowed" } else { "Blocked" }).into());
+        e.insert(
+            "disposition".into(),
+            (if ok { "Allowed" } else { "Blocked" }).into(),
+        );
     }
     e.insert("metadata".into(), Value::Object(meta));
     let mut actor_user = Map::new();
@@ -161,13 +179,19 @@ fn ocsf(r: &Record, line: &str) -> Value {
         let name = path.rsplit(['\\', '/']).next().unwrap_or(path);
         file.insert("name".into(), name.into());
         if let Some(h) = r.nested("application", "sha256") {
-            file.insert("hashes".into(), json!([{"algorithm_id": 3, "algorithm": "SHA-256", "value": h}]));
+            file.insert(
+                "hashes".into(),
+                json!([{"algorithm_id": 3, "algorithm": "SHA-256", "value": h}]),
+            );
         }
         insert(&mut file, "version", r.nested("application", "fileVersion"));
         if class == 1007 {
             e.insert("process".into(), json!({ "file": file }));
         } else {
-            e.insert("resources".into(), json!([{"name": path, "type": "application"}]));
+            e.insert(
+                "resources".into(),
+                json!([{"name": path, "type": "application"}]),
+            );
         }
     }
     if class == 3005 {
@@ -186,7 +210,15 @@ fn ocsf(r: &Record, line: &str) -> Value {
         .next();
     insert(&mut e, "message", msg);
     let mut unmapped = Map::new();
-    for k in ["rule", "duration", "notBefore", "notAfter", "justification", "comment", "reason"] {
+    for k in [
+        "rule",
+        "duration",
+        "notBefore",
+        "notAfter",
+        "justification",
+        "comment",
+        "reason",
+    ] {
         insert(&mut unmapped, k, r.str(k));
     }
     if let Some(p) = r.as_map().get("policy") {
@@ -219,7 +251,10 @@ fn ecs(r: &Record, line: &str) -> Value {
     event.insert("category".into(), json!([category]));
     event.insert("type".into(), json!(kinds));
     event.insert("action".into(), t.into());
-    event.insert("outcome".into(), (if denied(t) { "failure" } else { "success" }).into());
+    event.insert(
+        "outcome".into(),
+        (if denied(t) { "failure" } else { "success" }).into(),
+    );
     event.insert("sequence".into(), r.seq().into());
     event.insert("original".into(), line.into());
     event.insert("hash".into(), sha256_hex(line).into());
@@ -318,9 +353,17 @@ fn cef(r: &Record, line: &str) -> String {
             ext.push((k, v.to_string()));
         }
     };
-    add("rt", millis(r.str("time").unwrap_or("")).map(|m| m.to_string()).as_deref());
+    add(
+        "rt",
+        millis(r.str("time").unwrap_or(""))
+            .map(|m| m.to_string())
+            .as_deref(),
+    );
     add("act", Some(t));
-    add("outcome", Some(if denied(t) { "failure" } else { "success" }));
+    add(
+        "outcome",
+        Some(if denied(t) { "failure" } else { "success" }),
+    );
     add("suser", r.nested("actor", "name"));
     add("duser", r.nested("subject", "name"));
     add("duid", r.nested("subject", "sid"));
@@ -339,7 +382,12 @@ fn cef(r: &Record, line: &str) -> String {
         ("cs3Label", "rule", "cs3", r.str("rule")),
         ("cs4Label", "comment", "cs4", r.str("comment")),
         ("cs5Label", "policy", "cs5", r.nested("policy", "name")),
-        ("cs6Label", "policySha256", "cs6", r.nested("policy", "sha256")),
+        (
+            "cs6Label",
+            "policySha256",
+            "cs6",
+            r.nested("policy", "sha256"),
+        ),
     ];
     for (lk, label, k, v) in labelled {
         if v.is_some() {
@@ -370,9 +418,18 @@ mod tests {
     #[test]
     fn every_type_has_a_class() {
         for t in [
-            "request.submitted", "request.approved", "request.declined", "request.cancelled",
-            "request.timedOut", "grant.created", "grant.expired", "grant.revoked",
-            "grant.relinquished", "elevation.performed", "elevation.denied", "policy.loaded",
+            "request.submitted",
+            "request.approved",
+            "request.declined",
+            "request.cancelled",
+            "request.timedOut",
+            "grant.created",
+            "grant.expired",
+            "grant.revoked",
+            "grant.relinquished",
+            "elevation.performed",
+            "elevation.denied",
+            "policy.loaded",
             "settings.changed",
         ] {
             let (class, cat, act, _, _) = ocsf_class(t);

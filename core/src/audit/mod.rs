@@ -11,6 +11,7 @@
 //! The formats are documented field by field in `docs/audit.md`.
 
 pub mod b64;
+mod canon;
 pub mod export;
 pub mod jcs;
 pub mod merkle;

@@ -125,6 +125,126 @@ impl Record {
     }
 }
 
+/// Writes the canonical line of `event` at `seq` directly, without a JSON tree: the members
+/// of every object are written in their sorted order. The same bytes as
+/// `Record::from_event(event, seq)?.to_line()` (tested), several times faster.
+pub(crate) fn event_line(out: &mut String, event: &Event, seq: u64) -> Result<(), RecordError> {
+    use crate::lifecycle::ActorKind;
+    use jcs::write_string as ws;
+    struct Obj<'a> {
+        out: &'a mut String,
+        first: bool,
+    }
+    impl Obj<'_> {
+        fn key(&mut self, k: &str) {
+            if !self.first {
+                self.out.push(',');
+            }
+            self.first = false;
+            self.out.push('"');
+            self.out.push_str(k);
+            self.out.push_str("\":");
+        }
+        fn s(&mut self, k: &str, v: Option<&str>) {
+            if let Some(v) = v {
+                self.key(k);
+                ws(self.out, v);
+            }
+        }
+    }
+    fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
+        t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+    out.push('{');
+    let mut o = Obj { out, first: true };
+    o.key("actor");
+    {
+        o.out.push('{');
+        let mut a = Obj {
+            out: &mut *o.out,
+            first: true,
+        };
+        a.key("kind");
+        a.out.push_str(match event.actor.kind {
+            ActorKind::User => "\"user\"",
+            ActorKind::Admin => "\"admin\"",
+            ActorKind::Policy => "\"policy\"",
+            ActorKind::System => "\"system\"",
+        });
+        a.s("name", event.actor.name.as_deref());
+        a.s("rule", event.actor.rule.as_deref());
+        o.out.push('}');
+    }
+    if let Some(app) = &event.application {
+        o.key("application");
+        o.out.push('{');
+        let mut a = Obj {
+            out: &mut *o.out,
+            first: true,
+        };
+        a.s("fileVersion", app.file_version.as_deref());
+        a.s("path", app.path.as_deref());
+        a.s("product", app.product.as_deref());
+        a.s("publisher", app.publisher.as_deref());
+        a.s("sha256", app.sha256.as_deref());
+        o.out.push('}');
+    }
+    o.s("comment", event.comment.as_deref());
+    if let Some(c) = &event.computer {
+        o.key("computer");
+        o.out.push_str("{\"name\":");
+        ws(o.out, c);
+        o.out.push('}');
+    }
+    o.s("duration", event.duration.as_deref());
+    o.s("justification", event.justification.as_deref());
+    o.s("notAfter", event.not_after.as_ref().map(time).as_deref());
+    o.s("notBefore", event.not_before.as_ref().map(time).as_deref());
+    if let Some(p) = &event.policy {
+        o.key("policy");
+        o.out.push('{');
+        let mut a = Obj {
+            out: &mut *o.out,
+            first: true,
+        };
+        a.s("name", Some(&p.name));
+        if let Some(r) = p.revision {
+            if r.unsigned_abs() > jcs::MAX_SAFE_INTEGER {
+                return Err(jcs::JcsError::Number(r.to_string()).into());
+            }
+            a.key("revision");
+            a.out.push_str(&r.to_string());
+        }
+        a.s("sha256", p.sha256.as_deref());
+        o.out.push('}');
+    }
+    o.s("reason", event.reason.as_deref());
+    o.s("requestId", event.request_id.as_deref());
+    o.s("rule", event.rule.as_deref());
+    o.key("schema");
+    ws(o.out, SCHEMA);
+    if seq > jcs::MAX_SAFE_INTEGER {
+        return Err(jcs::JcsError::Number(seq.to_string()).into());
+    }
+    o.key("seq");
+    o.out.push_str(&seq.to_string());
+    if let Some(sub) = &event.subject {
+        o.key("subject");
+        o.out.push('{');
+        let mut a = Obj {
+            out: &mut *o.out,
+            first: true,
+        };
+        a.s("name", sub.name.as_deref());
+        a.s("sid", sub.sid.as_deref());
+        o.out.push('}');
+    }
+    o.s("time", Some(&time(&event.time)));
+    o.s("type", Some(event.kind.as_str()));
+    out.push('}');
+    Ok(())
+}
+
 fn write_object(out: &mut String, map: &Map<String, Value>) -> Result<(), jcs::JcsError> {
     jcs::write_map(out, map)
 }
@@ -154,6 +274,42 @@ mod tests {
         let back = Record::parse_line(&line).unwrap();
         assert_eq!(back.seq(), 7);
         assert_eq!(back.nested("computer", "name"), Some("WS-1"));
+    }
+
+    /// The direct writer gives the bytes of the generic path, for events with every field,
+    /// none, odd strings and fractional times.
+    #[test]
+    fn direct_writer_matches_the_generic_path() {
+        let full = serde_json::json!({
+            "type": "grant.created", "time": "2026-01-01T09:00:00.123456Z",
+            "requestId": "r\u{1}1", "subject": {"name": "CORP\\al\"ice", "sid": "S-1"},
+            "actor": {"kind":"policy","name":"n","rule":"auto/1"},
+            "computer": "WS\u{e9}", "application": {"path":"C:\\x.exe","sha256":"ab","publisher":"P","product":"Q","fileVersion":"1.0"},
+            "justification": "j\n", "comment": "c\u{7f}", "reason": "r\u{2028}", "duration": "4h",
+            "notBefore": "2026-01-01T09:00:00Z", "notAfter": "2026-01-01T13:00:00.5Z", "rule": "a/b",
+            "policy": {"name":"p","revision":-3,"sha256":"cd"}
+        });
+        let minimal = serde_json::json!({"type":"tick","time":"2026-01-01T00:00:00Z","actor":{"kind":"system"}});
+        let empties = serde_json::json!({"type":"policy.loaded","time":"2026-01-01T00:00:00Z","actor":{"kind":"user"},
+            "subject": {}, "application": {}, "policy": {"name": "p"}});
+        for v in [full, empties] {
+            let e: Event = serde_json::from_value(v).unwrap();
+            for seq in [0u64, 7, 9_007_199_254_740_991] {
+                let mut direct = String::new();
+                event_line(&mut direct, &e, seq).unwrap();
+                assert_eq!(
+                    direct,
+                    Record::from_event(&e, seq).unwrap().to_line().unwrap()
+                );
+                assert!(crate::audit::canon::check(&direct).is_some());
+            }
+            let mut s = String::new();
+            assert!(event_line(&mut s, &e, 1 << 53).is_err());
+        }
+        assert!(
+            serde_json::from_value::<Event>(minimal).is_err(),
+            "unknown types are refused"
+        );
     }
 
     #[test]

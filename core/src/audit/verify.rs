@@ -299,22 +299,32 @@ pub(crate) fn scan(
                 return s;
             }
         };
-        let rec = match Record::parse_line(line) {
-            Ok(r) => r,
-            Err(e) => {
-                s.report.problem =
-                    problem(ProblemKind::BadRecord, Some(line_no), None, e.to_string());
-                return s;
-            }
+        // Fast single-pass check; the full parser only runs to explain a bad line.
+        let seq = match super::canon::check(line) {
+            Some(super::canon::Head {
+                schema_ok: true,
+                has_type: true,
+                has_time: true,
+                seq: Some(seq),
+                ..
+            }) => seq,
+            _ => match Record::parse_line(line) {
+                Ok(r) => r.seq(),
+                Err(e) => {
+                    s.report.problem =
+                        problem(ProblemKind::BadRecord, Some(line_no), None, e.to_string());
+                    return s;
+                }
+            },
         };
-        if rec.seq() != line_no - 1 {
+        if seq != line_no - 1 {
             s.report.problem = problem(
                 ProblemKind::Sequence,
                 Some(line_no),
                 None,
                 format!(
                     "seq is {} but the record is number {} (a record was inserted, deleted, duplicated or moved)",
-                    rec.seq(),
+                    seq,
                     line_no - 1
                 ),
             );

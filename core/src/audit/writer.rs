@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::merkle::{self, Frontier};
 use super::note::{Checkpoint, SignerKey};
-use super::record::Record;
+use super::record::event_line;
 use super::verify::scan;
 use super::{AuditError, checkpoints_path};
 use crate::lifecycle::{AuditSink, Event};
@@ -142,7 +142,7 @@ pub struct Writer {
     unsynced: u32,
     first_unsynced_at: Option<Instant>,
     recovery: Recovery,
-    buf: Vec<u8>,
+    buf: String,
     closed: bool,
 }
 
@@ -238,7 +238,7 @@ impl Writer {
             unsynced: 0,
             first_unsynced_at: None,
             recovery,
-            buf: Vec::with_capacity(512),
+            buf: String::with_capacity(512),
             closed: false,
         })
     }
@@ -261,24 +261,24 @@ impl Writer {
     /// Appends one event as the next record and returns its `seq`. When this returns, the
     /// record is written (see the module's durability notes).
     pub fn append(&mut self, event: &Event) -> Result<u64, AuditError> {
-        let seq = self.frontier.size();
-        let line = Record::from_event(event, seq)?.to_line()?;
-        self.append_line(&line)?;
-        Ok(seq)
-    }
-
-    fn append_line(&mut self, line: &str) -> Result<(), AuditError> {
         if self.closed {
             return Err(AuditError::Closed);
         }
+        let seq = self.frontier.size();
         self.buf.clear();
-        self.buf.extend_from_slice(line.as_bytes());
-        self.buf.push(b'\n');
+        event_line(&mut self.buf, event, seq)?;
+        let leaf = merkle::leaf_hash(self.buf.as_bytes());
+        self.buf.push('\n');
         // One write of the whole line (append mode): a crash leaves at most one torn line.
         self.log
-            .write_all(&self.buf)
+            .write_all(self.buf.as_bytes())
             .map_err(|e| AuditError::io(&self.path, e))?;
-        self.frontier.push(merkle::leaf_hash(line.as_bytes()));
+        self.frontier.push(leaf);
+        self.after_append()?;
+        Ok(seq)
+    }
+
+    fn after_append(&mut self) -> Result<(), AuditError> {
         self.unsynced += 1;
         let now = Instant::now();
         self.first_unsynced_at.get_or_insert(now);
