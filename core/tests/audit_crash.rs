@@ -78,9 +78,14 @@ fn acknowledged_records_survive_sigkill() {
     if std::env::var_os(CHILD_ENV).is_some() {
         return;
     }
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("jitaccess-audit-crash-{}-{nanos}", std::process::id()));
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir: PathBuf = std::env::temp_dir().join(format!(
+        "jitaccess-audit-crash-{}-{nanos}",
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("audit.log");
     let exe = std::env::current_exe().unwrap();
@@ -90,7 +95,12 @@ fn acknowledged_records_survive_sigkill() {
     let mut torn_seen = 0;
     for round in 0..ROUNDS {
         let mut child = Command::new(&exe)
-            .args(["--exact", "audit_crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "audit_crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &log)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -118,7 +128,11 @@ fn acknowledged_records_survive_sigkill() {
 
         // The log verifies: no problem, at most a torn final line.
         let report = audit::verify(&log, &key().verifier()).unwrap();
-        assert!(report.problem.is_none(), "round {round}: {:?}", report.problem);
+        assert!(
+            report.problem.is_none(),
+            "round {round}: {:?}",
+            report.problem
+        );
         if report.torn_tail.is_some() {
             torn_seen += 1;
         }
@@ -131,11 +145,17 @@ fn acknowledged_records_survive_sigkill() {
             );
             let text = std::fs::read_to_string(&log).unwrap();
             let line = text.lines().nth(max as usize).unwrap();
-            let expected = audit::Record::from_event(&event(max), max).unwrap().to_line().unwrap();
+            let expected = audit::Record::from_event(&event(max), max)
+                .unwrap()
+                .to_line()
+                .unwrap();
             assert_eq!(line, expected, "round {round}");
         }
     }
-    assert!(killed >= ROUNDS / 2, "the children were not killed: {killed} of {ROUNDS}");
+    assert!(
+        killed >= ROUNDS / 2,
+        "the children were not killed: {killed} of {ROUNDS}"
+    );
     assert!(max_acked.is_some(), "no child acknowledged anything");
 
     // Reopening repairs a torn tail, seals and continues.

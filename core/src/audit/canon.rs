@@ -33,6 +33,14 @@ impl P<'_> {
         let start = self.i;
         let mut esc = false;
         loop {
+            // Skip plain bytes fast: to the next quote or backslash, then make sure no raw
+            // control character was skipped.
+            let rest = self.b.get(self.i..)?;
+            let n = memchr::memchr2(b'"', b'\\', rest)?;
+            if rest[..n].iter().fold(false, |acc, &c| acc | (c < 0x20)) {
+                return None;
+            }
+            self.i += n;
             let c = self.peek()?;
             match c {
                 b'"' => {

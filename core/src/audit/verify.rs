@@ -275,7 +275,7 @@ pub(crate) fn scan(
     let mut pos = 0usize;
     let mut line_no: u64 = 0;
     while pos < log.len() {
-        let Some(nl) = log[pos..].iter().position(|&b| b == b'\n') else {
+        let Some(nl) = memchr::memchr(b'\n', &log[pos..]) else {
             // A final line without newline: a torn append (or a truncation inside a line).
             let torn = (log.len() - pos) as u64;
             if line_no < seals.last().map_or(0, |(_, c)| c.size) {
