@@ -43,7 +43,7 @@ fn event(i: usize) -> Event {
         "time": format!("2026-11-23T09:{:02}:00Z", i % 60),
         "requestId": format!("r{}", i / 3),
         "subject": { "name": "CORP\\alice" },
-        "actor": { "kind": if i % 2 == 0 { "user" } else { "admin" }, "name": "CORP\\bob" },
+        "actor": { "kind": if i.is_multiple_of(2) { "user" } else { "admin" }, "name": "CORP\\bob" },
         "computer": "WS-1",
         "application": { "path": "C:\\Tools\\procmon64.exe", "sha256": "ab".repeat(32) },
         "justification": format!("ticket {i} \u{e9}t\u{e9} \"quoted\""),
