@@ -137,7 +137,8 @@ fn read_input(path: &Path) -> Result<String, Failure> {
             .map_err(|e| usage(format!("cannot read standard input: {e}")))?;
         Ok(s)
     } else {
-        std::fs::read_to_string(path).map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
+        std::fs::read_to_string(path)
+            .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))
     }
 }
 

@@ -105,7 +105,11 @@ fn main() -> ExitCode {
             verbose,
             audit_log,
             audit_key,
-        } => test(&files, verbose, audit_log.as_deref().zip(audit_key.as_deref())),
+        } => test(
+            &files,
+            verbose,
+            audit_log.as_deref().zip(audit_key.as_deref()),
+        ),
         Command::Audit(cmd) => audit::run(cmd),
         Command::Schema => schema(),
     };
