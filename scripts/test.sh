@@ -42,6 +42,14 @@ bindings/c/test.sh
 step "conformance vectors through the C# wrapper (mcs -langversion:7.2, mono; installs mono-mcs, mono-runtime, libmono-system-core4.0-cil)"
 bindings/csharp/test.sh
 
+step "signed audit log of the lifecycle vectors, then verified"
+audit_dir="$(mktemp -d)"
+./target/debug/jitaccess audit keygen "$audit_dir/ci-audit" >/dev/null
+./target/debug/jitaccess test ../shared/vectors/lifecycle.yaml \
+  --audit-log "$audit_dir/audit.log" --audit-key "$audit_dir/ci-audit.key"
+./target/debug/jitaccess audit verify "$audit_dir/audit.log" --key "$audit_dir/ci-audit.pub"
+rm -rf "$audit_dir"
+
 if [ "${JITACCESS_SKIP_FUZZ:-0}" != "1" ] && [ -x fuzz/smoke.sh ]; then
   step "fuzz smoke run"
   fuzz/smoke.sh

@@ -3,6 +3,8 @@
 //! Exit codes (interfaces.md): 0 success, 1 a negative answer (invalid policy, failed test),
 //! 2 a usage or I/O error. Results go to stdout, errors and warnings to stderr.
 
+mod audit;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,7 +58,16 @@ enum Command {
         /// Also list the tests that passed.
         #[arg(short, long)]
         verbose: bool,
+        /// Write every event of the scenarios to this new signed audit log.
+        #[arg(long, requires = "audit_key")]
+        audit_log: Option<PathBuf>,
+        /// The private key (NAME.key) that signs the audit log's checkpoints.
+        #[arg(long, requires = "audit_log")]
+        audit_key: Option<PathBuf>,
     },
+    /// The tamper-evident audit trail: keygen, verify, prove, verify-proof, export.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Print the JSON Schema of the policy document.
     Schema,
 }
@@ -89,7 +100,17 @@ fn main() -> ExitCode {
             at.as_deref(),
             compact,
         ),
-        Command::Test { files, verbose } => test(&files, verbose),
+        Command::Test {
+            files,
+            verbose,
+            audit_log,
+            audit_key,
+        } => test(
+            &files,
+            verbose,
+            audit_log.as_deref().zip(audit_key.as_deref()),
+        ),
+        Command::Audit(cmd) => audit::run(cmd),
         Command::Schema => schema(),
     };
     match result {
@@ -196,10 +217,18 @@ fn eval(
     Ok(0)
 }
 
-fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
+fn test(files: &[PathBuf], verbose: bool, audit: Option<(&Path, &Path)>) -> Result<u8, Failure> {
     let mut total = jitaccess::testfile::TestReport::default();
+    let mut writer = match audit {
+        Some((log, key)) => Some(audit::open_test_log(log, key)?),
+        None => None,
+    };
     for f in files {
-        let report = jitaccess::testfile::run_file(f).map_err(|e| usage(e.to_string()))?;
+        let report = match writer.as_mut() {
+            Some(w) => jitaccess::testfile::run_file_audited(f, w),
+            None => jitaccess::testfile::run_file(f),
+        }
+        .map_err(|e| usage(e.to_string()))?;
         for r in &report.results {
             if r.passed {
                 if verbose {
@@ -213,6 +242,15 @@ fn test(files: &[PathBuf], verbose: bool) -> Result<u8, Failure> {
             }
         }
         total.merge(report);
+    }
+    if let (Some(w), Some((log, _))) = (writer, audit) {
+        let cp = w.close().map_err(|e| usage(e.to_string()))?;
+        eprintln!(
+            "jitaccess: wrote {} audit records to {} (checkpoint of size {})",
+            cp.size,
+            log.display(),
+            cp.size
+        );
     }
     println!("{}", total.summary());
     Ok(if total.failed == 0 { 0 } else { 1 })

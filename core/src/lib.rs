@@ -46,6 +46,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod duration;
 pub mod fold;
 pub mod launch;

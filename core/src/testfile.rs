@@ -446,6 +446,15 @@ fn read_case(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) -> Option<Cas
 
 /// Runs one test file.
 pub fn run_file(path: impl AsRef<Path>) -> Result<TestReport, TestFileError> {
+    run_file_audited(path, &mut crate::lifecycle::NullSink)
+}
+
+/// Runs one test file and also sends every event of its scenarios, in order, to `audit`
+/// (`jitaccess test --audit-log`). A failing sink fails the run with its message.
+pub fn run_file_audited(
+    path: impl AsRef<Path>,
+    audit: &mut dyn crate::lifecycle::AuditSink,
+) -> Result<TestReport, TestFileError> {
     let tf = TestFile::load(path.as_ref())?;
     let mut report = TestReport::default();
     for case in &tf.cases {
@@ -469,8 +478,15 @@ pub fn run_file(path: impl AsRef<Path>) -> Result<TestReport, TestFileError> {
         report.push(result);
     }
     for sc in &tf.scenarios {
-        for r in run_scenario(&tf, sc) {
+        let (results, events) = run_scenario(&tf, sc);
+        for r in results {
             report.push(r);
+        }
+        for e in &events {
+            audit.record(e).map_err(|m| TestFileError {
+                file: tf.file.clone(),
+                message: format!("the audit log failed: {m}"),
+            })?;
         }
     }
     Ok(report)
@@ -806,7 +822,7 @@ fn read_scenario(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) -> Option
 }
 
 /// Runs one scenario from an empty engine.
-fn run_scenario(tf: &TestFile, sc: &Scenario) -> Vec<TestResult> {
+fn run_scenario(tf: &TestFile, sc: &Scenario) -> (Vec<TestResult>, Vec<crate::lifecycle::Event>) {
     let sink = MemorySink::default();
     let mut results = Vec::new();
     let engine = match Engine::new(
@@ -816,12 +832,13 @@ fn run_scenario(tf: &TestFile, sc: &Scenario) -> Vec<TestResult> {
     ) {
         Ok(e) => e,
         Err(e) => {
-            return vec![TestResult {
+            let failed = TestResult {
                 file: tf.file.clone(),
                 name: sc.name.clone(),
                 passed: false,
                 message: Some(e.to_string()),
-            }];
+            };
+            return (vec![failed], Vec::new());
         }
     };
     for (n, step) in sc.steps.iter().enumerate() {
@@ -962,5 +979,5 @@ fn run_scenario(tf: &TestFile, sc: &Scenario) -> Vec<TestResult> {
             }),
         });
     }
-    results
+    (results, sink.events())
 }

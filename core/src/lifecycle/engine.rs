@@ -390,6 +390,7 @@ impl State {
         PolicyRef {
             name: self.policy.name().to_string(),
             revision: self.policy.revision(),
+            sha256: Some(self.policy.sha256().to_string()),
         }
     }
 
@@ -673,6 +674,7 @@ impl Engine {
         e.policy = Some(PolicyRef {
             name: policy.name().to_string(),
             revision: policy.revision(),
+            sha256: Some(policy.sha256().to_string()),
         });
         st.sink.record(&e).map_err(|m| {
             err(

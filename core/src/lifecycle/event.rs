@@ -180,7 +180,7 @@ pub struct Event {
     /// The decision's winning rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// The policy in force: name and revision.
+    /// The policy in force: name, revision and digest.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyRef>,
 }
@@ -194,6 +194,9 @@ pub struct PolicyRef {
     /// Policy revision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
+    /// SHA-256 (hex) of the canonical policy document ([`crate::Policy::sha256`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 impl Event {

@@ -336,6 +336,11 @@ impl CompiledPolicy {
         &self.inner.name
     }
 
+    /// SHA-256 (hex) of the canonical policy document ([`crate::Policy::sha256`]).
+    pub fn sha256(&self) -> &str {
+        self.inner.policy.sha256()
+    }
+
     /// The policy's revision, if it has one.
     pub fn revision(&self) -> Option<i64> {
         self.inner.revision

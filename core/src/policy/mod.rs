@@ -123,6 +123,8 @@ struct PolicyData {
     doc: PolicyDocument,
     parsed: load::Parsed,
     lints: Vec<Lint>,
+    /// SHA-256 of the canonical document, computed on first use (audit records).
+    sha256: std::sync::OnceLock<String>,
 }
 
 impl Policy {
@@ -176,8 +178,29 @@ impl Policy {
         let (doc, parsed) = load::load(node)?;
         let lints = lint::lint(&doc, &parsed);
         Ok(Policy {
-            inner: std::sync::Arc::new(PolicyData { doc, parsed, lints }),
+            inner: std::sync::Arc::new(PolicyData {
+                doc,
+                parsed,
+                lints,
+                sha256: std::sync::OnceLock::new(),
+            }),
         })
+    }
+
+    /// The lowercase hex SHA-256 of the canonical policy document: the RFC 8785 form of the
+    /// validated document as [`PolicyDocument`] serializes it (so YAML and JSON spellings of
+    /// one policy share one digest). Audit records name the policy with it.
+    ///
+    /// ```
+    /// let a = jitaccess::Policy::from_yaml("apiVersion: jitaccess/v1\nname: p\n").unwrap();
+    /// let b = jitaccess::Policy::from_json(r#"{"name": "p", "apiVersion": "jitaccess/v1"}"#).unwrap();
+    /// assert_eq!(a.sha256(), b.sha256());
+    /// assert_eq!(a.sha256().len(), 64);
+    /// ```
+    pub fn sha256(&self) -> &str {
+        self.inner
+            .sha256
+            .get_or_init(|| crate::audit::document_sha256(&self.inner.doc))
     }
 
     /// The validated document.
