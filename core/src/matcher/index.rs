@@ -101,7 +101,10 @@ impl FieldIndex {
     /// Appends to `out` the applications filed under a literal equal to `value` or a prefix of
     /// `value`.
     pub fn lookup(&self, value: &str, out: &mut Vec<u32>) {
-        if let Some(apps) = self.literal.get(value) {
+        // An empty map is not probed (that would hash `value` for nothing).
+        if !self.literal.is_empty()
+            && let Some(apps) = self.literal.get(value)
+        {
             out.extend_from_slice(apps);
         }
         if self.prefix_chars > 0 {

@@ -172,6 +172,8 @@ pub(crate) trait Coverage {
 #[derive(Default)]
 struct Scratch {
     path: String,
+    /// The normalized path, case-folded (for a case-insensitive path trie).
+    folded_path: String,
     trie: TrieScratch,
     path_hits: Vec<u32>,
     apps: Vec<u32>,
@@ -529,8 +531,19 @@ impl CompiledPolicy {
         s.apps.clear();
         s.path_hits.clear();
         if path_facts.unresolved.is_none() {
+            // A case-insensitive trie gets the whole path folded once (folding keeps the
+            // separators and maps each component to its folded form), not each component.
+            let folded = inner.trie.case_insensitive();
+            let text = if folded {
+                s.folded_path.clear();
+                crate::fold::fold_str_into(&norm, &mut s.folded_path);
+                s.folded_path.as_str()
+            } else {
+                norm.as_str()
+            };
             inner.trie.matches(
-                paths::components(platform, &norm),
+                paths::components(platform, text),
+                folded,
                 &mut s.trie,
                 &mut s.path_hits,
             );
@@ -843,7 +856,12 @@ impl CompiledPolicy {
     }
 
     fn rule_string(&self, c: &Cand, grants: &[(u32, String)]) -> String {
-        self.rule_parts(c, grants).concat()
+        let parts = self.rule_parts(c, grants);
+        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            s.push_str(p);
+        }
+        s
     }
 
     /// The total order of policy.md §4: `Less` means `a` wins over `b`.
