@@ -510,6 +510,65 @@ const fn is_sep_byte<const WIN: bool>(b: u8) -> bool {
     b == b'/' || (WIN && b == b'\\')
 }
 
+/// `0x01` in each byte of a `u64`.
+const LOW_ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a `u64`.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in exactly the bytes of `word` that equal `b`.
+#[inline]
+const fn bytes_equal_to(word: u64, b: u8) -> u64 {
+    let x = word ^ (LOW_ONES * b as u64);
+    // Per byte: bit 7 of `y` is set when the low 7 bits of `x` are not all zero (no carry
+    // crosses bytes: 0x7F + 0x7F < 0x100).
+    let y = (x & !HIGH_BITS).wrapping_add(!HIGH_BITS);
+    !(y | x | !HIGH_BITS)
+}
+
+/// The separators of a little-endian word of path bytes, one high bit per separator byte.
+#[inline]
+const fn sep_marks<const WIN: bool>(word: u64) -> u64 {
+    let marks = bytes_equal_to(word, b'/');
+    if WIN {
+        marks | bytes_equal_to(word, b'\\')
+    } else {
+        marks
+    }
+}
+
+/// The offset of the last separator in `bytes`, eight bytes at a time from the end.
+#[inline]
+fn rfind_sep<const WIN: bool>(bytes: &[u8]) -> Option<usize> {
+    let mut rest = bytes;
+    while let Some((head, chunk)) = rest.split_last_chunk::<8>() {
+        let marks = sep_marks::<WIN>(u64::from_le_bytes(*chunk));
+        if marks != 0 {
+            let in_chunk = (63 - marks.leading_zeros()) / 8;
+            return Some(head.len().saturating_add(in_chunk as usize));
+        }
+        rest = head;
+    }
+    rest.iter().rposition(|&b| is_sep_byte::<WIN>(b))
+}
+
+/// The offset of the first separator in `bytes`, eight bytes at a time.
+#[inline]
+fn find_sep<const WIN: bool>(bytes: &[u8]) -> Option<usize> {
+    let mut done = 0usize;
+    let mut rest = bytes;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        let marks = sep_marks::<WIN>(u64::from_le_bytes(*chunk));
+        if marks != 0 {
+            return Some(done.saturating_add((marks.trailing_zeros() / 8) as usize));
+        }
+        done = done.saturating_add(8);
+        rest = tail;
+    }
+    rest.iter()
+        .position(|&b| is_sep_byte::<WIN>(b))
+        .map(|i| done.saturating_add(i))
+}
+
 /// `s` split on separators, each piece with its byte offset in `s` (like `str::split`, but
 /// on bytes: separators are ASCII, so every cut is on a char boundary).
 #[derive(Clone, Debug)]
@@ -539,7 +598,7 @@ impl<'a, const WIN: bool> Iterator for Pieces<'a, WIN> {
         }
         let start = self.pos;
         let rest = self.s.as_bytes().get(start..)?;
-        match rest.iter().position(|&b| is_sep_byte::<WIN>(b)) {
+        match find_sep::<WIN>(rest) {
             Some(i) => {
                 let end = start.saturating_add(i);
                 self.pos = end.saturating_add(1);
@@ -555,14 +614,33 @@ impl<'a, const WIN: bool> Iterator for Pieces<'a, WIN> {
 
 /// The last piece of `s` split on separators (`""` when `s` ends with one).
 fn last_piece<const WIN: bool>(s: &str) -> &str {
-    match s.as_bytes().iter().rposition(|&b| is_sep_byte::<WIN>(b)) {
+    match rfind_sep::<WIN>(s.as_bytes()) {
         Some(i) => s.get(i.saturating_add(1)..).unwrap_or(""),
         None => s,
     }
 }
 
 fn strip_dots_spaces(s: &str) -> &str {
-    s.trim_end_matches(['.', ' '])
+    // On bytes: `.` and ` ` are ASCII, so the cut is on a char boundary.
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while let Some(&(b'.' | b' ')) = end.checked_sub(1).and_then(|i| bytes.get(i)) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or(s)
+}
+
+/// Whether `bytes` contains a `:` or a `~`, eight bytes at a time.
+fn has_colon_or_tilde(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        let word = u64::from_le_bytes(*chunk);
+        if bytes_equal_to(word, b':') | bytes_equal_to(word, b'~') != 0 {
+            return true;
+        }
+        rest = tail;
+    }
+    rest.iter().any(|&b| b == b':' || b == b'~')
 }
 
 /// Windows component cleanup: strip trailing dots and spaces, drop a trailing
@@ -642,6 +720,9 @@ fn push_components_impl<const WIN: bool>(
     let windows = WIN;
     let anchored = scan.root.anchored();
     let rest = input.get(off..).unwrap_or("");
+    // Most paths have neither `:` nor `~` after the root: then no component is checked for
+    // streams or short names one by one.
+    let any_colon_or_tilde = WIN && has_colon_or_tilde(rest.as_bytes());
     let mut depth = 0usize;
     let mut leading_dotdots = 0usize;
     let mut any_odd = false;
@@ -698,11 +779,13 @@ fn push_components_impl<const WIN: bool>(
         {
             scan.partial_globstar = Some(span);
         }
+        // One pass over the component for both `:` and `~` (rare in real paths).
+        let colon_or_tilde = any_colon_or_tilde && comp.bytes().any(|b| b == b':' || b == b'~');
         let odd = if !windows {
             None
-        } else if comp.as_bytes().contains(&b':') {
+        } else if colon_or_tilde && comp.as_bytes().contains(&b':') {
             Some(Unresolved::AlternateStream)
-        } else if comp.as_bytes().contains(&b'~') && is_short_name(comp) {
+        } else if colon_or_tilde && comp.as_bytes().contains(&b'~') && is_short_name(comp) {
             Some(Unresolved::ShortName)
         } else if stripped && mode == Mode::Launch {
             Some(Unresolved::TrailingDotOrSpace)
@@ -995,19 +1078,59 @@ fn split_root(platform: Platform, s: &str) -> (Option<&str>, &str) {
 /// ```
 pub fn components(platform: Platform, normalized: &str) -> impl Iterator<Item = &str> {
     let (root, rest) = split_root(platform, normalized);
-    let windows = platform == Platform::Windows;
-    let (win, posix) = if windows {
-        (Some(Pieces::<true>::new(rest)), None)
-    } else {
-        (None, Some(Pieces::<false>::new(rest)))
-    };
-    root.into_iter().chain(
-        win.into_iter()
-            .flatten()
-            .chain(posix.into_iter().flatten())
-            .map(|(_, c)| c)
-            .filter(|c| !c.is_empty()),
-    )
+    Components {
+        root,
+        rest,
+        pos: 0,
+        done: false,
+        windows: platform == Platform::Windows,
+    }
+}
+
+/// The iterator of [`components`]: the root token, then the non-empty pieces of the rest.
+/// (A plain struct rather than a chain of adapters: the path trie runs it on every launch.)
+struct Components<'a> {
+    root: Option<&'a str>,
+    rest: &'a str,
+    pos: usize,
+    done: bool,
+    windows: bool,
+}
+
+impl<'a> Iterator for Components<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if let Some(root) = self.root.take() {
+            return Some(root);
+        }
+        while !self.done {
+            let tail = self.rest.as_bytes().get(self.pos..)?;
+            let found = if self.windows {
+                find_sep::<true>(tail)
+            } else {
+                find_sep::<false>(tail)
+            };
+            let start = self.pos;
+            let piece = match found {
+                Some(i) => {
+                    let end = start.saturating_add(i);
+                    self.pos = end.saturating_add(1);
+                    self.rest.get(start..end)
+                }
+                None => {
+                    self.done = true;
+                    self.rest.get(start..)
+                }
+            };
+            match piece {
+                Some(p) if !p.is_empty() => return Some(p),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        None
+    }
 }
 
 /// The last component of a normalized path (its file name), or `""` for a
@@ -1766,6 +1889,45 @@ mod tests {
     }
 
     // ---- Platform ------------------------------------------------------
+
+    #[test]
+    fn word_at_a_time_separator_search_matches_a_byte_loop() {
+        let alphabet: [&str; 10] = [
+            "a",
+            "\\",
+            "/",
+            "\u{dc}",
+            "\u{5c5c}",
+            "é",
+            "~",
+            ":",
+            "\u{10ffff}",
+            ".",
+        ];
+        // Every string of up to 3 pieces of the alphabet, padded to cross 8-byte words.
+        let mut cases = Vec::new();
+        for pad in ["", "abcdefg", "0123456789abcdef"] {
+            for a in alphabet {
+                for b in alphabet {
+                    for c in alphabet {
+                        cases.push(format!("{pad}{a}{b}{pad}{c}"));
+                        cases.push(format!("{a}{pad}{b}{c}{pad}"));
+                    }
+                }
+            }
+        }
+        for s in &cases {
+            let bytes = s.as_bytes();
+            let first_win = bytes.iter().position(|&b| b == b'/' || b == b'\\');
+            let first_posix = bytes.iter().position(|&b| b == b'/');
+            let last_win = bytes.iter().rposition(|&b| b == b'/' || b == b'\\');
+            let last_posix = bytes.iter().rposition(|&b| b == b'/');
+            assert_eq!(find_sep::<true>(bytes), first_win, "{s:?}");
+            assert_eq!(find_sep::<false>(bytes), first_posix, "{s:?}");
+            assert_eq!(rfind_sep::<true>(bytes), last_win, "{s:?}");
+            assert_eq!(rfind_sep::<false>(bytes), last_posix, "{s:?}");
+        }
+    }
 
     #[test]
     fn platform_basics() {

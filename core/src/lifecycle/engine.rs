@@ -1165,7 +1165,7 @@ impl Engine {
                 ));
             }
             for a in &args.applications {
-                if !st.policy.inner.app_ids.contains_key(a) {
+                if st.policy.inner.app_index(a).is_none() {
                     return Err(err(
                         ErrorCode::UnknownApplication,
                         format!("the policy has no application '{a}'"),

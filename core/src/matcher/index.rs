@@ -72,10 +72,10 @@ impl Field {
     pub(crate) fn patterns(self, app: &ParsedApp) -> &[Pattern] {
         match self {
             Field::FileName => &app.file_name,
-            Field::OriginalFileName => &app.original_file_name,
+            Field::OriginalFileName => app.original_file_name(),
             Field::Product => &app.product,
             Field::Vendor => &app.vendor,
-            Field::CommandLine => &app.command_line,
+            Field::CommandLine => app.command_line(),
         }
     }
 }
@@ -101,7 +101,10 @@ impl FieldIndex {
     /// Appends to `out` the applications filed under a literal equal to `value` or a prefix of
     /// `value`.
     pub fn lookup(&self, value: &str, out: &mut Vec<u32>) {
-        if let Some(apps) = self.literal.get(value) {
+        // An empty map is not probed (that would hash `value` for nothing).
+        if !self.literal.is_empty()
+            && let Some(apps) = self.literal.get(value)
+        {
             out.extend_from_slice(apps);
         }
         if self.prefix_chars > 0 {
@@ -155,7 +158,7 @@ impl Index {
     }
 
     /// Files every application under its anchor.
-    pub fn build(apps: &[std::sync::Arc<ParsedApp>]) -> Index {
+    pub fn build(apps: &[ParsedApp]) -> Index {
         let mut ix = Index {
             sha256: DigestMap::default(),
             clsid: DigestMap::default(),
@@ -188,13 +191,13 @@ impl Index {
         let all_literal =
             |pats: &[Pattern]| !pats.is_empty() && pats.iter().all(Pattern::is_literal);
         if !app.sha256.is_empty() {
-            for d in &app.sha256 {
+            for d in &*app.sha256 {
                 push_unique(self.sha256.entry(*d).or_default(), id);
             }
             return;
         }
-        if !app.clsid.is_empty() {
-            for g in &app.clsid {
+        if !app.clsid().is_empty() {
+            for g in app.clsid() {
                 push_unique(self.clsid.entry(*g).or_default(), id);
             }
             return;
@@ -213,8 +216,8 @@ impl Index {
             self.file_literal(Field::Product, id, app);
             return;
         }
-        if !app.thumbprints.is_empty() {
-            for d in &app.thumbprints {
+        if !app.thumbprints().is_empty() {
+            for d in app.thumbprints() {
                 push_unique(self.thumbprint.entry(*d).or_default(), id);
             }
             return;

@@ -37,23 +37,19 @@ pub(crate) enum Tri {
     True,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct CApp {
-    pub p: Arc<ParsedApp>,
-    /// Privilege lists that name this application.
-    pub lists: Vec<u32>,
-    pub in_allowlist: bool,
-}
-
+/// The compiled policy's own structures. The applications, lists, groups and JIT policies
+/// themselves are read from the shared [`Policy`] (not copied): this keeps the compiled
+/// policy small (docs/performance.md).
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub name: String,
     pub revision: Option<i64>,
     pub platform: Platform,
-    pub groups: Vec<ParsedGroup>,
-    pub apps: Vec<CApp>,
-    pub lists: Vec<ParsedList>,
-    pub jits: Vec<ParsedJit>,
+    /// Privilege lists that name application `i`: `app_lists[app_lists_at[i]..app_lists_at[i + 1]]`.
+    pub app_lists_at: Vec<u32>,
+    pub app_lists: Vec<u32>,
+    /// Whether application `i` is in the allowlist (empty when there is no allowlist).
+    pub allowlisted: Vec<bool>,
     /// Lists with `applications: all`.
     pub all_lists: Vec<u32>,
     pub has_allowlist: bool,
@@ -64,9 +60,48 @@ pub(crate) struct Inner {
     /// Applications of deny lists with a `fileName` criterion (candidates when the file name is odd).
     pub deny_name_apps: Vec<u32>,
     pub requests_max: Duration,
-    /// Application id → index.
-    pub app_ids: std::collections::HashMap<String, u32>,
+    /// Application indexes sorted by id (looked up by binary search).
+    pub app_by_id: Vec<u32>,
     pub policy: Policy,
+}
+
+impl Inner {
+    pub fn apps(&self) -> &[ParsedApp] {
+        &self.policy.parsed().apps
+    }
+
+    pub fn lists(&self) -> &[ParsedList] {
+        &self.policy.parsed().lists
+    }
+
+    pub fn groups(&self) -> &[ParsedGroup] {
+        &self.policy.parsed().groups
+    }
+
+    pub fn jits(&self) -> &[ParsedJit] {
+        &self.policy.parsed().jits
+    }
+
+    /// The privilege lists that name application `app`.
+    pub fn app_lists(&self, app: u32) -> &[u32] {
+        let i = app as usize;
+        match (
+            self.app_lists_at.get(i),
+            self.app_lists_at.get(i.saturating_add(1)),
+        ) {
+            (Some(&a), Some(&b)) => self.app_lists.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The index of the application with this id.
+    pub fn app_index(&self, id: &str) -> Option<u32> {
+        let apps = self.apps();
+        self.app_by_id
+            .binary_search_by(|&i| apps.get(i as usize).map_or("", |a| a.id.as_str()).cmp(id))
+            .ok()
+            .and_then(|k| self.app_by_id.get(k).copied())
+    }
 }
 
 /// An immutable policy ready to answer launches.
@@ -137,6 +172,8 @@ pub(crate) trait Coverage {
 #[derive(Default)]
 struct Scratch {
     path: String,
+    /// The normalized path, case-folded (for a case-insensitive path trie).
+    folded_path: String,
     trie: TrieScratch,
     path_hits: Vec<u32>,
     apps: Vec<u32>,
@@ -244,18 +281,12 @@ impl CompiledPolicy {
     pub(crate) fn new(policy: &Policy) -> CompiledPolicy {
         let parsed = policy.parsed();
         let doc = policy.document();
-        let mut apps: Vec<CApp> = parsed
-            .apps
-            .iter()
-            .map(|p| CApp {
-                p: p.clone(),
-                lists: Vec::new(),
-                in_allowlist: false,
-            })
-            .collect();
+        let n_apps = parsed.apps.len();
         let mut all_lists = Vec::new();
         let mut deny_path_apps = Vec::new();
         let mut deny_name_apps = Vec::new();
+        // (application, list) pairs, then grouped by application (counting sort).
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (li, list) in parsed.lists.iter().enumerate() {
             let Ok(li32) = u32::try_from(li) else {
                 continue;
@@ -264,14 +295,16 @@ impl CompiledPolicy {
                 None => all_lists.push(li32),
                 Some(ids) => {
                     for &a in ids {
-                        let Some(app) = apps.get_mut(a) else { continue };
-                        app.lists.push(li32);
+                        let Some(app) = parsed.apps.get(a) else {
+                            continue;
+                        };
                         let Ok(a32) = u32::try_from(a) else { continue };
+                        pairs.push((a32, li32));
                         if list.elevation == Elevation::Deny {
-                            if !app.p.paths.is_empty() {
+                            if !app.paths.is_empty() {
                                 deny_path_apps.push(a32);
                             }
-                            if !app.p.file_name.is_empty() {
+                            if !app.file_name.is_empty() {
                                 deny_name_apps.push(a32);
                             }
                         }
@@ -279,14 +312,34 @@ impl CompiledPolicy {
                 }
             }
         }
+        // Stable: each application's lists stay in list order.
+        pairs.sort_by_key(|&(a, _)| a);
+        let mut app_lists_at = Vec::with_capacity(n_apps.saturating_add(1));
+        let mut app_lists = Vec::with_capacity(pairs.len());
+        let mut next = pairs.iter().peekable();
+        for a in 0..n_apps {
+            app_lists_at.push(u32::try_from(app_lists.len()).unwrap_or(u32::MAX));
+            while let Some(&&(pa, li)) = next.peek() {
+                if pa as usize != a {
+                    break;
+                }
+                app_lists.push(li);
+                next.next();
+            }
+        }
+        app_lists_at.push(u32::try_from(app_lists.len()).unwrap_or(u32::MAX));
+        drop(pairs);
         for v in [&mut deny_path_apps, &mut deny_name_apps] {
             v.sort_unstable();
             v.dedup();
+            v.shrink_to_fit();
         }
+        let mut allowlisted = Vec::new();
         if let Some(allow) = &parsed.allowlist {
+            allowlisted = vec![false; n_apps];
             for &a in allow {
-                if let Some(app) = apps.get_mut(a) {
-                    app.in_allowlist = true;
+                if let Some(x) = allowlisted.get_mut(a) {
+                    *x = true;
                 }
             }
         }
@@ -299,15 +352,19 @@ impl CompiledPolicy {
             }
         }
         trie.shrink();
+        let mut app_by_id: Vec<u32> = (0..n_apps).filter_map(|i| u32::try_from(i).ok()).collect();
+        app_by_id.sort_unstable_by(|&a, &b| {
+            let id = |i: u32| parsed.apps.get(i as usize).map_or("", |x| x.id.as_str());
+            id(a).cmp(id(b))
+        });
         CompiledPolicy {
             inner: Arc::new(Inner {
                 name: doc.name.clone(),
                 revision: doc.revision,
                 platform: parsed.platform,
-                groups: parsed.groups.clone(),
-                apps,
-                lists: parsed.lists.clone(),
-                jits: parsed.jits.clone(),
+                app_lists_at,
+                app_lists,
+                allowlisted,
                 all_lists,
                 has_allowlist: parsed.allowlist.is_some(),
                 index,
@@ -315,12 +372,7 @@ impl CompiledPolicy {
                 deny_path_apps,
                 deny_name_apps,
                 requests_max: doc.requests.max_duration,
-                app_ids: parsed
-                    .apps
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, a)| Some((a.id.clone(), u32::try_from(i).ok()?)))
-                    .collect(),
+                app_by_id,
                 policy: policy.clone(),
             }),
         }
@@ -403,12 +455,12 @@ impl CompiledPolicy {
                     .is_some_and(|p| app.vendor.iter().any(|v| v.is_match(p)))
             );
         }
-        if !app.thumbprints.is_empty() {
+        if !app.thumbprints().is_empty() {
             need!(
                 signer.is_some()
                     && facts
                         .thumbprint
-                        .is_some_and(|t| app.thumbprints.contains(&t))
+                        .is_some_and(|t| app.thumbprints().contains(&t))
             );
         }
         let version = launch.version.as_ref();
@@ -419,31 +471,31 @@ impl CompiledPolicy {
                     .is_some_and(|p| app.product.iter().any(|x| x.is_match(p)))
             );
         }
-        if !app.original_file_name.is_empty() {
+        if !app.original_file_name().is_empty() {
             need!(
                 version
                     .and_then(|v| v.original_file_name.as_deref())
-                    .is_some_and(|p| app.original_file_name.iter().any(|x| x.is_match(p)))
+                    .is_some_and(|p| app.original_file_name().iter().any(|x| x.is_match(p)))
             );
         }
-        if let Some(lo) = app.min_version {
-            need!(facts.version.is_some_and(|v| v >= lo));
+        if let Some(lo) = app.min_version() {
+            need!(facts.version.is_some_and(|v| v >= *lo));
         }
-        if let Some(hi) = app.max_version {
-            need!(facts.version.is_some_and(|v| v <= hi));
+        if let Some(hi) = app.max_version() {
+            need!(facts.version.is_some_and(|v| v <= *hi));
         }
         if !app.sha256.is_empty() {
             need!(facts.sha256.is_some_and(|h| app.sha256.contains(&h)));
         }
-        if !app.clsid.is_empty() {
-            need!(facts.clsid.is_some_and(|g| app.clsid.contains(&g)));
+        if !app.clsid().is_empty() {
+            need!(facts.clsid.is_some_and(|g| app.clsid().contains(&g)));
         }
-        if !app.command_line.is_empty() {
+        if !app.command_line().is_empty() {
             need!(
                 launch
                     .command_line
                     .as_deref()
-                    .is_some_and(|c| app.command_line.iter().any(|x| x.is_match(c)))
+                    .is_some_and(|c| app.command_line().iter().any(|x| x.is_match(c)))
             );
         }
         if !app.file_name.is_empty() {
@@ -484,8 +536,19 @@ impl CompiledPolicy {
         s.apps.clear();
         s.path_hits.clear();
         if path_facts.unresolved.is_none() {
+            // A case-insensitive trie gets the whole path folded once (folding keeps the
+            // separators and maps each component to its folded form), not each component.
+            let folded = inner.trie.case_insensitive();
+            let text = if folded {
+                s.folded_path.clear();
+                crate::fold::fold_str_into(&norm, &mut s.folded_path);
+                s.folded_path.as_str()
+            } else {
+                norm.as_str()
+            };
             inner.trie.matches(
-                paths::components(platform, &norm),
+                paths::components(platform, text),
+                folded,
                 &mut s.trie,
                 &mut s.path_hits,
             );
@@ -540,10 +603,10 @@ impl CompiledPolicy {
         s.matched.clear();
         for i in 0..s.apps.len() {
             let Some(&id) = s.apps.get(i) else { break };
-            let Some(app) = inner.apps.get(id as usize) else {
+            let Some(app) = inner.apps().get(id as usize) else {
                 continue;
             };
-            let state = self.app_state(&app.p, launch, facts, &view, s, id);
+            let state = self.app_state(app, launch, facts, &view, s, id);
             if state != Tri::False {
                 s.matched.push((id, state));
             }
@@ -552,41 +615,41 @@ impl CompiledPolicy {
         // 3. Candidate entries.
         s.cands.clear();
         s.group_memo.clear();
-        s.group_memo.resize(inner.groups.len(), 0);
+        s.group_memo.resize(inner.groups().len(), 0);
         s.list_memo.clear();
-        s.list_memo.resize(inner.lists.len(), 0);
+        s.list_memo.resize(inner.lists().len(), 0);
         for &(id, state) in &s.matched {
-            let Some(app) = inner.apps.get(id as usize) else {
+            let Some(app) = inner.apps().get(id as usize) else {
                 continue;
             };
-            for &li in &app.lists {
-                let Some(list) = inner.lists.get(li as usize) else {
+            for &li in inner.app_lists(id) {
+                let Some(list) = inner.lists().get(li as usize) else {
                     continue;
                 };
                 let deny = list.elevation == Elevation::Deny;
                 let group_memo = &mut s.group_memo;
                 if (state == Tri::True || deny)
                     && memo_or(&mut s.list_memo, li as usize, || {
-                        in_scope(&inner.groups, &list.scope, launch, group_memo)
+                        in_scope(inner.groups(), &list.scope, launch, group_memo)
                     })
                 {
                     s.cands.push(Cand {
                         kind: Kind::Entry { list: li, app: id },
                         deny,
-                        strength: app.p.strength,
-                        criteria: u8::try_from(app.p.keys.len()).unwrap_or(u8::MAX),
+                        strength: app.strength,
+                        criteria: u8::try_from(app.keys.len()).unwrap_or(u8::MAX),
                         rank: rank(list.elevation),
                     });
                 }
             }
         }
         for &li in &inner.all_lists {
-            let Some(list) = inner.lists.get(li as usize) else {
+            let Some(list) = inner.lists().get(li as usize) else {
                 continue;
             };
             let group_memo = &mut s.group_memo;
             if memo_or(&mut s.list_memo, li as usize, || {
-                in_scope(&inner.groups, &list.scope, launch, group_memo)
+                in_scope(inner.groups(), &list.scope, launch, group_memo)
             }) {
                 s.cands.push(Cand {
                     kind: Kind::All { list: li },
@@ -597,10 +660,10 @@ impl CompiledPolicy {
                 });
             }
         }
-        for (ji, jit) in inner.jits.iter().enumerate() {
+        for (ji, jit) in inner.jits().iter().enumerate() {
             let Ok(ji) = u32::try_from(ji) else { continue };
             let in_window = jit.from <= at && at < jit.until;
-            if !in_window || !in_scope(&inner.groups, &jit.scope, launch, &mut s.group_memo) {
+            if !in_window || !in_scope(inner.groups(), &jit.scope, launch, &mut s.group_memo) {
                 continue;
             }
             let app = match &jit.apps {
@@ -629,9 +692,8 @@ impl CompiledPolicy {
             let matched = &s.matched;
             let app_holds = |id: &str| {
                 inner
-                    .app_ids
-                    .get(id)
-                    .is_some_and(|&i| matched.iter().any(|(a, st)| *a == i && *st == Tri::True))
+                    .app_index(id)
+                    .is_some_and(|i| matched.iter().any(|(a, st)| *a == i && *st == Tri::True))
             };
             cov.covering(
                 launch,
@@ -679,7 +741,7 @@ impl CompiledPolicy {
         let rule_of = |c: &Cand| self.rule_string(c, grants);
         let outcome = match winner.kind {
             Kind::Entry { list, .. } | Kind::All { list } => {
-                match inner.lists.get(list as usize).map(|l| l.elevation) {
+                match inner.lists().get(list as usize).map(|l| l.elevation) {
                     Some(Elevation::Automatic) => Outcome::Elevate,
                     Some(Elevation::UserConfirmed) => Outcome::Confirm,
                     Some(Elevation::OnRequest) => Outcome::Request,
@@ -692,7 +754,12 @@ impl CompiledPolicy {
         // 5. Allowlist.
         if inner.has_allowlist && outcome.is_elevating() {
             let allowed = s.matched.iter().any(|(id, st)| {
-                *st == Tri::True && inner.apps.get(*id as usize).is_some_and(|a| a.in_allowlist)
+                *st == Tri::True
+                    && inner
+                        .allowlisted
+                        .get(*id as usize)
+                        .copied()
+                        .unwrap_or(false)
             });
             if !allowed {
                 warnings.push(Warning::NotAllowlisted);
@@ -717,18 +784,18 @@ impl CompiledPolicy {
 
         let (elevation, max_duration, application, privilege_list) = match winner.kind {
             Kind::Entry { list, app } => {
-                let l = inner.lists.get(list as usize);
+                let l = inner.lists().get(list as usize);
                 let md = (outcome == Outcome::Request)
                     .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
                 (
                     l.map(|l| l.elevation),
                     md,
-                    inner.apps.get(app as usize).map(|a| a.p.id.clone()),
+                    inner.apps().get(app as usize).map(|a| a.id.clone()),
                     l.map(|l| l.id.clone()),
                 )
             }
             Kind::All { list } => {
-                let l = inner.lists.get(list as usize);
+                let l = inner.lists().get(list as usize);
                 let md = (outcome == Outcome::Request)
                     .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
                 (l.map(|l| l.elevation), md, None, l.map(|l| l.id.clone()))
@@ -736,8 +803,8 @@ impl CompiledPolicy {
             Kind::Jit { app, .. } => (
                 None,
                 None,
-                app.and_then(|a| inner.apps.get(a as usize))
-                    .map(|a| a.p.id.clone()),
+                app.and_then(|a| inner.apps().get(a as usize))
+                    .map(|a| a.id.clone()),
                 None,
             ),
             Kind::Grant { .. } => (None, None, None, None),
@@ -762,18 +829,24 @@ impl CompiledPolicy {
         let inner = &*self.inner;
         match c.kind {
             Kind::Entry { list, app } => [
-                inner.lists.get(list as usize).map_or("", |l| l.id.as_str()),
+                inner
+                    .lists()
+                    .get(list as usize)
+                    .map_or("", |l| l.id.as_str()),
                 "/",
-                inner.apps.get(app as usize).map_or("", |a| a.p.id.as_str()),
+                inner.apps().get(app as usize).map_or("", |a| a.id.as_str()),
             ],
             Kind::All { list } => [
-                inner.lists.get(list as usize).map_or("", |l| l.id.as_str()),
+                inner
+                    .lists()
+                    .get(list as usize)
+                    .map_or("", |l| l.id.as_str()),
                 "/*",
                 "",
             ],
             Kind::Jit { jit, .. } => [
                 "jit:",
-                inner.jits.get(jit as usize).map_or("", |j| j.id.as_str()),
+                inner.jits().get(jit as usize).map_or("", |j| j.id.as_str()),
                 "",
             ],
             Kind::Grant { grant } => [
@@ -788,7 +861,12 @@ impl CompiledPolicy {
     }
 
     fn rule_string(&self, c: &Cand, grants: &[(u32, String)]) -> String {
-        self.rule_parts(c, grants).concat()
+        let parts = self.rule_parts(c, grants);
+        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            s.push_str(p);
+        }
+        s
     }
 
     /// The total order of policy.md §4: `Less` means `a` wins over `b`.
@@ -827,14 +905,14 @@ impl CompiledPolicy {
         let inner = &*self.inner;
         let mut text = match winner.kind {
             Kind::Entry { list, app } => {
-                let l = inner.lists.get(list as usize);
-                let a = inner.apps.get(app as usize);
-                let keys: &[&str] = a.map_or(&[], |a| a.p.keys.as_slice());
+                let l = inner.lists().get(list as usize);
+                let a = inner.apps().get(app as usize);
+                let keys = a.map(|a| a.keys).unwrap_or_default();
                 let unknown = matched
                     .iter()
                     .any(|(id, st)| *id == app && *st == Tri::Unknown);
                 let list_id = l.map_or("", |l| l.id.as_str());
-                let app_id = a.map_or("", |a| a.p.id.as_str());
+                let app_id = a.map_or("", |a| a.id.as_str());
                 // Built with `push_str` (not `format!`): this runs for every hit.
                 let (before_app, before_list, after_list) = if winner.deny {
                     ("denied: application ", " in deny list ", " matched (")
@@ -859,14 +937,17 @@ impl CompiledPolicy {
                 t
             }
             Kind::All { list } => {
-                let l = inner.lists.get(list as usize).map_or("", |l| l.id.as_str());
+                let l = inner
+                    .lists()
+                    .get(list as usize)
+                    .map_or("", |l| l.id.as_str());
                 if winner.deny {
                     format!("denied: deny list {l} applies to all applications")
                 } else {
                     format!("privilege list {l} applies to all applications")
                 }
             }
-            Kind::Jit { jit, .. } => match inner.jits.get(jit as usize) {
+            Kind::Jit { jit, .. } => match inner.jits().get(jit as usize) {
                 Some(j) => format!(
                     "JIT policy {} is in its window ({} to {})",
                     j.id,

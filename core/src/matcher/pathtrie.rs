@@ -224,11 +224,18 @@ impl PathTrie {
         }
     }
 
+    /// Whether components compare under case folding.
+    pub fn case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
     /// Appends to `out` every application whose rule path matches the components of a
-    /// normalized, resolved launch path.
+    /// normalized, resolved launch path. `folded`: the components are already case-folded
+    /// (the caller folded the whole path once), so they are not folded again here.
     pub fn matches<'a>(
         &self,
         components: impl Iterator<Item = &'a str>,
+        folded_already: bool,
         scratch: &mut TrieScratch,
         out: &mut Vec<u32>,
     ) {
@@ -243,7 +250,7 @@ impl PathTrie {
         active.clear();
         self.add_state(0, active);
         for component in components {
-            let component = if self.case_insensitive {
+            let component = if self.case_insensitive && !folded_already {
                 folded.clear();
                 fold_str_into(component, folded);
                 folded.as_str()

@@ -344,46 +344,150 @@ pub(crate) enum GroupSel {
 pub(crate) type Scope = Option<Vec<GroupSel>>;
 
 /// The criteria of one application.
+///
+/// Kept small (one of these per application, 100 000 in a large policy): the common criteria
+/// are boxed slices (16 bytes each, no spare capacity), the rare ones (`signerThumbprint`,
+/// `originalFileName`, `clsid`, `commandLine`, `minVersion`, `maxVersion`) live in one
+/// optional box, and the keys present are a bit set.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ParsedApp {
     pub id: String,
-    pub vendor: Vec<Pattern>,
-    pub thumbprints: Vec<[u8; 32]>,
-    pub product: Vec<Pattern>,
-    pub file_name: Vec<Pattern>,
-    pub original_file_name: Vec<Pattern>,
-    pub min_version: Option<Version>,
-    pub max_version: Option<Version>,
-    pub sha256: Vec<[u8; 32]>,
-    pub clsid: Vec<u128>,
-    pub paths: Vec<RulePath>,
-    pub command_line: Vec<Pattern>,
-    /// The spec's criterion keys present, in table order (for `reason` texts).
-    pub keys: Vec<&'static str>,
+    pub vendor: Box<[Pattern]>,
+    pub product: Box<[Pattern]>,
+    pub file_name: Box<[Pattern]>,
+    pub sha256: Box<[[u8; 32]]>,
+    pub paths: Box<[RulePath]>,
+    /// The rarer criteria, `None` when the application has none of them.
+    pub rare: Option<Box<RareCriteria>>,
+    /// The spec's criterion keys present (for `reason` texts).
+    pub keys: Keys,
     pub strength: i8,
 }
 
+/// The criteria few applications have (see [`ParsedApp`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RareCriteria {
+    pub thumbprints: Box<[[u8; 32]]>,
+    pub original_file_name: Box<[Pattern]>,
+    pub min_version: Option<Version>,
+    pub max_version: Option<Version>,
+    pub clsid: Box<[u128]>,
+    pub command_line: Box<[Pattern]>,
+}
+
+impl RareCriteria {
+    fn is_empty(&self) -> bool {
+        self.thumbprints.is_empty()
+            && self.original_file_name.is_empty()
+            && self.min_version.is_none()
+            && self.max_version.is_none()
+            && self.clsid.is_empty()
+            && self.command_line.is_empty()
+    }
+}
+
+/// The criterion keys of policy.md §1, in table order.
+const KEY_NAMES: [&str; 11] = [
+    "vendor",
+    "signerThumbprint",
+    "product",
+    "fileName",
+    "originalFileName",
+    "minVersion",
+    "maxVersion",
+    "sha256",
+    "clsid",
+    "path",
+    "commandLine",
+];
+
+/// A set of criterion keys (bit *i* is `KEY_NAMES[i]`), iterated in table order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Keys(u16);
+
+impl Keys {
+    /// The keys present, in table order.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        KEY_NAMES
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, k)| *k)
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn contains(self, key: &str) -> bool {
+        KEY_NAMES
+            .iter()
+            .position(|k| *k == key)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// The keys joined with `sep`.
+    pub fn join(self, sep: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(sep)
+    }
+}
+
 impl ParsedApp {
+    pub fn thumbprints(&self) -> &[[u8; 32]] {
+        self.rare.as_deref().map_or(&[], |r| &r.thumbprints)
+    }
+
+    pub fn original_file_name(&self) -> &[Pattern] {
+        self.rare.as_deref().map_or(&[], |r| &r.original_file_name)
+    }
+
+    pub fn min_version(&self) -> Option<&Version> {
+        self.rare.as_deref().and_then(|r| r.min_version.as_ref())
+    }
+
+    pub fn max_version(&self) -> Option<&Version> {
+        self.rare.as_deref().and_then(|r| r.max_version.as_ref())
+    }
+
+    pub fn clsid(&self) -> &[u128] {
+        self.rare.as_deref().map_or(&[], |r| &r.clsid)
+    }
+
+    pub fn command_line(&self) -> &[Pattern] {
+        self.rare.as_deref().map_or(&[], |r| &r.command_line)
+    }
+
     fn finish(&mut self) {
-        let mut keys = Vec::new();
-        for (key, present) in [
-            ("vendor", !self.vendor.is_empty()),
-            ("signerThumbprint", !self.thumbprints.is_empty()),
-            ("product", !self.product.is_empty()),
-            ("fileName", !self.file_name.is_empty()),
-            ("originalFileName", !self.original_file_name.is_empty()),
-            ("minVersion", self.min_version.is_some()),
-            ("maxVersion", self.max_version.is_some()),
-            ("sha256", !self.sha256.is_empty()),
-            ("clsid", !self.clsid.is_empty()),
-            ("path", !self.paths.is_empty()),
-            ("commandLine", !self.command_line.is_empty()),
-        ] {
+        if self.rare.as_deref().is_some_and(RareCriteria::is_empty) {
+            self.rare = None;
+        }
+        let mut keys = 0u16;
+        for (i, present) in [
+            !self.vendor.is_empty(),
+            !self.thumbprints().is_empty(),
+            !self.product.is_empty(),
+            !self.file_name.is_empty(),
+            !self.original_file_name().is_empty(),
+            self.min_version().is_some(),
+            self.max_version().is_some(),
+            !self.sha256.is_empty(),
+            !self.clsid().is_empty(),
+            !self.paths.is_empty(),
+            !self.command_line().is_empty(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if present {
-                keys.push(key);
+                keys |= 1 << i;
             }
         }
-        let has = |k: &str| keys.contains(&k);
+        let keys = Keys(keys);
+        let has = |k: &str| keys.contains(k);
         self.strength = if has("sha256") {
             4
         } else if has("signerThumbprint")
@@ -399,6 +503,7 @@ impl ParsedApp {
             0
         };
         self.keys = keys;
+        self.id.shrink_to_fit();
     }
 }
 
@@ -474,7 +579,7 @@ pub(crate) struct Parsed {
     pub platform: Platform,
     pub groups: Vec<ParsedGroup>,
     pub group_ids: Vec<String>,
-    pub apps: Vec<std::sync::Arc<ParsedApp>>,
+    pub apps: Vec<ParsedApp>,
     pub lists: Vec<ParsedList>,
     pub jits: Vec<ParsedJit>,
     pub allowlist: Option<Vec<usize>>,
@@ -861,11 +966,7 @@ impl Loader {
         (out, pattern)
     }
 
-    fn applications(
-        &mut self,
-        node: &Node,
-        p: &P<'_>,
-    ) -> (Vec<Application>, Vec<std::sync::Arc<ParsedApp>>) {
+    fn applications(&mut self, node: &Node, p: &P<'_>) -> (Vec<Application>, Vec<ParsedApp>) {
         let mut out = Vec::new();
         let mut parsed = Vec::new();
         let Some(items) = seq(&mut self.cx, node, p) else {
@@ -887,7 +988,7 @@ impl Loader {
             if let Some((app, pa)) = self.application(item, &pp) {
                 self.app_index.insert(app.id.clone(), Some(parsed.len()));
                 out.push(app);
-                parsed.push(std::sync::Arc::new(pa));
+                parsed.push(pa);
             }
         }
         (out, parsed)
@@ -905,6 +1006,7 @@ impl Loader {
         };
         let mut app = Application::default();
         let mut pa = ParsedApp::default();
+        let mut rare = RareCriteria::default();
 
         // Pattern criteria.
         for key in [
@@ -919,16 +1021,16 @@ impl Loader {
                 ok = false;
                 continue;
             };
-            let pats: Vec<Pattern> = items.iter().map(|(s, _)| Pattern::new(s, true)).collect();
+            let pats: Box<[Pattern]> = items.iter().map(|(s, _)| Pattern::new(s, true)).collect();
             let strings = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
             match key {
                 "vendor" => (app.vendor, pa.vendor) = (strings, pats),
                 "product" => (app.product, pa.product) = (strings, pats),
                 "fileName" => (app.file_name, pa.file_name) = (strings, pats),
                 "originalFileName" => {
-                    (app.original_file_name, pa.original_file_name) = (strings, pats)
+                    (app.original_file_name, rare.original_file_name) = (strings, pats)
                 }
-                _ => (app.command_line, pa.command_line) = (strings, pats),
+                _ => (app.command_line, rare.command_line) = (strings, pats),
             }
         }
         // Digests.
@@ -957,17 +1059,18 @@ impl Loader {
             }
             let strings = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
             if key == "sha256" {
-                (app.sha256, pa.sha256) = (strings, digests);
+                (app.sha256, pa.sha256) = (strings, digests.into_boxed_slice());
             } else {
-                (app.signer_thumbprint, pa.thumbprints) = (strings, digests);
+                (app.signer_thumbprint, rare.thumbprints) = (strings, digests.into_boxed_slice());
             }
         }
         if let Some(n) = m.get("clsid") {
             let kp = P::Key(p, "clsid");
             if let Some(items) = one_or_many(&mut self.cx, n, &kp) {
+                let mut clsid = Vec::new();
                 for (i, (s, span)) in items.iter().enumerate() {
                     match parse_guid(s.trim()) {
-                        Some(g) => pa.clsid.push(g),
+                        Some(g) => clsid.push(g),
                         None => {
                             let ip = if items.len() > 1 {
                                 P::Index(&kp, i)
@@ -979,6 +1082,7 @@ impl Loader {
                         }
                     }
                 }
+                rare.clsid = clsid.into_boxed_slice();
                 app.clsid = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
             } else {
                 ok = false;
@@ -994,9 +1098,9 @@ impl Loader {
             match Version::parse_exact(&s) {
                 Some(v) => {
                     if key == "minVersion" {
-                        (app.min_version, pa.min_version) = (Some(s), Some(v));
+                        (app.min_version, rare.min_version) = (Some(s), Some(v));
                     } else {
-                        (app.max_version, pa.max_version) = (Some(s), Some(v));
+                        (app.max_version, rare.max_version) = (Some(s), Some(v));
                     }
                 }
                 None => {
@@ -1009,7 +1113,7 @@ impl Loader {
                 }
             }
         }
-        if let (Some(lo), Some(hi)) = (pa.min_version, pa.max_version)
+        if let (Some(lo), Some(hi)) = (rare.min_version, rare.max_version)
             && lo > hi
         {
             self.cx.error(
@@ -1022,9 +1126,17 @@ impl Loader {
         if let Some(n) = m.get("path") {
             let kp = P::Key(p, "path");
             if let Some(items) = one_or_many(&mut self.cx, n, &kp) {
+                let mut rule_paths = Vec::new();
                 for (i, (s, span)) in items.iter().enumerate() {
                     match paths::parse_rule_path(self.platform, s, &self.variables) {
-                        Ok(rp) => pa.paths.push(rp),
+                        Ok(mut rp) => {
+                            // No spare capacity: one of these per path rule.
+                            for c in &mut rp.components {
+                                c.shrink_to_fit();
+                            }
+                            rp.components.shrink_to_fit();
+                            rule_paths.push(rp);
+                        }
                         Err(e) => {
                             let ip = if items.len() > 1 {
                                 P::Index(&kp, i)
@@ -1036,6 +1148,7 @@ impl Loader {
                         }
                     }
                 }
+                pa.paths = rule_paths.into_boxed_slice();
                 app.path = OneOrMany(items.into_iter().map(|(s, _)| s).collect());
             } else {
                 ok = false;
@@ -1045,6 +1158,7 @@ impl Loader {
         let id_v = id_v?;
         pa.id = id_v.clone();
         app.id = id_v;
+        pa.rare = Some(Box::new(rare));
         pa.finish();
         if pa.keys.is_empty() && ok && !had_unknown {
             self.cx.error(
