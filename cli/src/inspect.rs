@@ -72,7 +72,10 @@ pub fn launch(file: &Path, trust: Option<&Path>, session: Session) -> Result<Lau
             groups: session.groups,
         });
     }
-    let computer = session.computer.or_else(host_name).filter(|c| !c.is_empty());
+    let computer = session
+        .computer
+        .or_else(host_name)
+        .filter(|c| !c.is_empty());
     if computer.is_some() || !session.computer_tags.is_empty() {
         launch.computer = Some(jitaccess::Computer {
             name: computer,

@@ -71,7 +71,9 @@ pub(crate) fn first_signature(table: &[u8]) -> Result<&[u8], String> {
             ));
         }
         if kind == WIN_CERT_TYPE_PKCS_SIGNED_DATA {
-            return table.get(pos + 8..pos + length).ok_or_else(|| "WIN_CERTIFICATE".into());
+            return table
+                .get(pos + 8..pos + length)
+                .ok_or_else(|| "WIN_CERTIFICATE".into());
         }
         // Entries are 8-byte aligned.
         pos = (pos + length + 7) & !7;
@@ -85,7 +87,10 @@ pub(crate) fn parse(pkcs7: &[u8]) -> Result<Signature, String> {
     let (info, _) = ContentInfo::from_der_partial(pkcs7)
         .map_err(|e| format!("malformed PKCS#7 ContentInfo: {e}"))?;
     if info.content_type != SIGNED_DATA {
-        return Err(format!("PKCS#7 content type {} is not signedData", info.content_type));
+        return Err(format!(
+            "PKCS#7 content type {} is not signedData",
+            info.content_type
+        ));
     }
     let sd: SignedData = info
         .content
@@ -111,8 +116,8 @@ pub(crate) fn parse(pkcs7: &[u8]) -> Result<Signature, String> {
             indirect.data.kind
         ));
     }
-    let digest_alg = HashAlg::from_oid(&indirect.message_digest.digest_algorithm.oid)
-        .ok_or_else(|| {
+    let digest_alg =
+        HashAlg::from_oid(&indirect.message_digest.digest_algorithm.oid).ok_or_else(|| {
             format!(
                 "unsupported PE digest algorithm {}",
                 indirect.message_digest.digest_algorithm.oid
@@ -167,7 +172,10 @@ impl Signature {
             .as_ref()
             .ok_or("the signer's certificate is not in the signature")?;
         let digest_alg = HashAlg::from_oid(&self.signer.digest_alg.oid).ok_or_else(|| {
-            format!("unsupported signer digest algorithm {}", self.signer.digest_alg.oid)
+            format!(
+                "unsupported signer digest algorithm {}",
+                self.signer.digest_alg.oid
+            )
         })?;
         let attrs = self
             .signer
@@ -182,7 +190,9 @@ impl Signature {
             if found.next().is_some() || attr.values.len() != 1 {
                 return Err(format!("the {name} signed attribute is not single-valued"));
             }
-            attr.values.get(0).ok_or_else(|| format!("empty {name} attribute"))
+            attr.values
+                .get(0)
+                .ok_or_else(|| format!("empty {name} attribute"))
         };
         let content_type: ObjectIdentifier = single(CONTENT_TYPE, "contentType")?
             .decode_as()

@@ -142,7 +142,10 @@ struct EcdsaSig<'a> {
 fn ecdsa_fixed(sig: &[u8], size: usize) -> Result<Vec<u8>, String> {
     let parsed = EcdsaSig::from_der(sig).map_err(|e| format!("malformed ECDSA signature: {e}"))?;
     let mut out = vec![0u8; size * 2];
-    for (i, part) in [parsed.r.as_bytes(), parsed.s.as_bytes()].iter().enumerate() {
+    for (i, part) in [parsed.r.as_bytes(), parsed.s.as_bytes()]
+        .iter()
+        .enumerate()
+    {
         if part.len() > size {
             return Err("ECDSA signature value too long for the curve".into());
         }
@@ -177,7 +180,10 @@ pub(crate) fn verify(
                 sig_alg.oid,
                 oid::RSA | oid::SHA1_RSA | oid::SHA256_RSA | oid::SHA384_RSA | oid::SHA512_RSA
             ) {
-                return Err(format!("an RSA key cannot check a {} signature", sig_alg.oid));
+                return Err(format!(
+                    "an RSA key cannot check a {} signature",
+                    sig_alg.oid
+                ));
             }
             use rsa::pkcs1::DecodeRsaPublicKey;
             let key = rsa::PublicKey::from_pkcs1_der(key_bytes)
@@ -200,7 +206,10 @@ pub(crate) fn verify(
                     | oid::ECDSA_SHA384
                     | oid::ECDSA_SHA512
             ) {
-                return Err(format!("an EC key cannot check a {} signature", sig_alg.oid));
+                return Err(format!(
+                    "an EC key cannot check a {} signature",
+                    sig_alg.oid
+                ));
             }
             use p256::ecdsa::signature::hazmat::PrehashVerifier;
             let curve = spki

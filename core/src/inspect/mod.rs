@@ -269,9 +269,11 @@ pub fn inspect_reader<R: Read + Seek>(
         }
         if let Some((table_offset, table_size)) = layout.cert_table_range {
             let mut check = SignatureCheck::default();
-            match layout.cert_table.as_deref().map(|t| {
-                authenticode::first_signature(t).and_then(authenticode::parse)
-            }) {
+            match layout
+                .cert_table
+                .as_deref()
+                .map(|t| authenticode::first_signature(t).and_then(authenticode::parse))
+            {
                 Some(Ok(sig)) => {
                     check.digest_algorithm = Some(sig.digest_alg.name().to_string());
                     if table_offset.saturating_add(table_size) != len {
@@ -440,7 +442,10 @@ fn stream<R: Read>(
         }
         pos += n as u64;
     }
-    Ok((file_hash.finalize().into(), auth.map(crypto::Hasher::finish)))
+    Ok((
+        file_hash.finalize().into(),
+        auth.map(crypto::Hasher::finish),
+    ))
 }
 
 /// `[0, end)` minus the `skip` ranges, as sorted disjoint ranges.
@@ -497,7 +502,10 @@ mod tests {
             vec![(0, 10), (14, 20), (28, 100)]
         );
         // Overlapping and out-of-range skips.
-        assert_eq!(covered_ranges(30, &[(25, 10), (5, 4), (6, 1)]), vec![(0, 5), (9, 25)]);
+        assert_eq!(
+            covered_ranges(30, &[(25, 10), (5, 4), (6, 1)]),
+            vec![(0, 5), (9, 25)]
+        );
         assert_eq!(covered_ranges(0, &[(0, 4)]), Vec::<(u64, u64)>::new());
         assert_eq!(covered_ranges(10, &[(u64::MAX - 1, 8)]), vec![(0, 10)]);
     }

@@ -72,7 +72,9 @@ fn parse<'data, Pe: ImageNtHeaders, R: Read + Seek + 'data>(
     format: Format,
 ) -> Result<PeLayout, String> {
     let file = PeFile::<Pe, &ReadCache<R>>::parse(cache).map_err(|e| format!("PE headers: {e}"))?;
-    let file_len = cache.len().map_err(|()| "cannot read the file length".to_string())?;
+    let file_len = cache
+        .len()
+        .map_err(|()| "cannot read the file length".to_string())?;
     let nt = u64::from(file.dos_header().nt_headers_offset());
     // Signature (4) + IMAGE_FILE_HEADER (20) = start of the optional header.
     let optional = nt + 4 + 20;
@@ -89,7 +91,8 @@ fn parse<'data, Pe: ImageNtHeaders, R: Read + Seek + 'data>(
         _ => optional + 112,
     };
     if let Some(sec) = dirs.get(pe::IMAGE_DIRECTORY_ENTRY_SECURITY) {
-        out.security_entry_offset = Some(dirs_start + 8 * pe::IMAGE_DIRECTORY_ENTRY_SECURITY as u64);
+        out.security_entry_offset =
+            Some(dirs_start + 8 * pe::IMAGE_DIRECTORY_ENTRY_SECURITY as u64);
         // For this entry the "virtual address" is a file offset.
         let (offset, size) = sec.address_range();
         if offset != 0 || size != 0 {

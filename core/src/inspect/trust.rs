@@ -268,9 +268,14 @@ pub(crate) fn check_code_signing(leaf: &Certificate) -> Result<(), String> {
         .get_extension::<ExtendedKeyUsage>()
         .map_err(|e| format!("'{subject}': malformed extended key usage: {e}"))?;
     if let Some((_, eku)) = eku
-        && !eku.0.iter().any(|o| *o == EKU_CODE_SIGNING || *o == EKU_ANY)
+        && !eku
+            .0
+            .iter()
+            .any(|o| *o == EKU_CODE_SIGNING || *o == EKU_ANY)
     {
-        return Err(format!("'{subject}' is not for code signing (extended key usage)"));
+        return Err(format!(
+            "'{subject}' is not for code signing (extended key usage)"
+        ));
     }
     let ku = tbs
         .get_extension::<KeyUsage>()

@@ -241,13 +241,23 @@ mod tests {
             1,
             &[],
             0,
-            &[string("ProductName", "Product"), string("CompanyName", "Co")],
+            &[
+                string("ProductName", "Product"),
+                string("CompanyName", "Co"),
+            ],
         );
         let sfi = block("StringFileInfo", 1, &[], 0, &[de, en]);
         let tr = block("Translation", 0, &[0x09, 0x04, 0xb0, 0x04], 4, &[]);
         let vfi = block("VarFileInfo", 1, &[], 0, &[tr]);
         let mut fixed = Vec::new();
-        for w in [FIXED_SIGNATURE, 0x10000, 0x0001_0002, 0x0003_0004, 0x0005_0006, 0] {
+        for w in [
+            FIXED_SIGNATURE,
+            0x10000,
+            0x0001_0002,
+            0x0003_0004,
+            0x0005_0006,
+            0,
+        ] {
             fixed.extend(w.to_le_bytes());
         }
         fixed.resize(52, 0);
