@@ -19,6 +19,9 @@ const SPC_INDIRECT_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.
 const SPC_PE_IMAGE_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.2.1.15");
 const CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 const MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+/// Most certificates taken from one signature (real ones carry a handful; each may cost a
+/// signature check while building the chain).
+pub(crate) const MAX_CERTS: usize = 64;
 /// `WIN_CERT_TYPE_PKCS_SIGNED_DATA`.
 const WIN_CERT_TYPE_PKCS_SIGNED_DATA: u16 = 0x0002;
 
@@ -137,6 +140,7 @@ pub(crate) fn parse(pkcs7: &[u8]) -> Result<Signature, String> {
             CertificateChoices::Certificate(c) => Some(c.clone()),
             _ => None,
         })
+        .take(MAX_CERTS)
         .collect();
     let signer_cert = certs.iter().find(|c| is_signer(&signer.sid, c)).cloned();
     Ok(Signature {

@@ -286,7 +286,11 @@ pub fn inspect_reader<R: Read + Seek>(
                         if let Some(s) = layout.security_entry_offset {
                             skip.push((s, 8));
                         }
-                        plan = Some((sig.digest_alg.hasher(), table_offset, skip));
+                        plan = Some(DigestPlan {
+                            hasher: sig.digest_alg.hasher(),
+                            end: table_offset,
+                            skip,
+                        });
                     }
                     signature = Some(sig);
                 }
@@ -407,17 +411,25 @@ fn describe(signer: &mut Signer, check: &mut SignatureCheck, cert: &Certificate)
     check.subject = Some(subject.to_string());
 }
 
-/// One pass over the file: its SHA-256, and the Authenticode digest when `plan` gives the
-/// digest, where the certificate table starts, and the ranges to skip (offset, length).
+/// What the Authenticode digest covers.
+struct DigestPlan {
+    hasher: crypto::Hasher,
+    /// Where the certificate table starts (the digest stops there).
+    end: u64,
+    /// Ranges left out (offset, length): the checksum and the certificate-table entry.
+    skip: Vec<(u64, u64)>,
+}
+
+/// One pass over the file: its SHA-256, and the Authenticode digest when there is a `plan`.
 fn stream<R: Read>(
     reader: &mut R,
-    plan: Option<(crypto::Hasher, u64, Vec<(u64, u64)>)>,
+    plan: Option<DigestPlan>,
 ) -> std::io::Result<([u8; 32], Option<Vec<u8>>)> {
     let mut file_hash = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut pos: u64 = 0;
     let (mut auth, covered) = match plan {
-        Some((h, end, skip)) => (Some(h), covered_ranges(end, &skip)),
+        Some(p) => (Some(p.hasher), covered_ranges(p.end, &p.skip)),
         None => (None, Vec::new()),
     };
     loop {
@@ -515,7 +527,11 @@ mod tests {
         let data: Vec<u8> = (0..(CHUNK * 2 + 77)).map(|i| (i * 7 % 251) as u8).collect();
         let skip = vec![(CHUNK as u64 - 2, 4), (100, 8)];
         let end = (CHUNK * 2) as u64;
-        let plan = (crypto::HashAlg::Sha256.hasher(), end, skip.clone());
+        let plan = DigestPlan {
+            hasher: crypto::HashAlg::Sha256.hasher(),
+            end,
+            skip: skip.clone(),
+        };
         let (whole, auth) = stream(&mut std::io::Cursor::new(&data), Some(plan)).unwrap();
         assert_eq!(whole.to_vec(), Sha256::digest(&data).to_vec());
         let mut expected = Vec::new();
