@@ -454,6 +454,13 @@ fn trust_store_from_a_folder_of_der_and_pem_and_errors() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("missing.exe"), "{e}");
+    // Folders and devices are refused rather than read (a device may never end).
+    let e = inspect::file(dir()).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+    if Path::new("/dev/zero").exists() {
+        let e = inspect::sha256_file("/dev/zero").unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+    }
 }
 
 #[test]

@@ -207,10 +207,7 @@ pub fn file(path: impl AsRef<Path>) -> Result<Launch, InspectError> {
 pub fn inspect(path: impl AsRef<Path>, options: &Options) -> Result<Inspection, InspectError> {
     let path = path.as_ref();
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let f = File::open(path).map_err(|e| InspectError::Io {
-        path: path.display().to_string(),
-        source: e,
-    })?;
+    let f = open_regular(path)?;
     inspect_reader(f, &shown.to_string_lossy(), options).map_err(|e| match e {
         InspectError::Io { source, .. } => InspectError::Io {
             path: path.display().to_string(),
@@ -485,6 +482,21 @@ fn covered_ranges(end: u64, skip: &[(u64, u64)]) -> Vec<(u64, u64)> {
     out
 }
 
+/// Opens a regular file: a device or a pipe (`/dev/zero`) could be endless.
+fn open_regular(path: &Path) -> Result<File, InspectError> {
+    let io = |e: std::io::Error| InspectError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let f = File::open(path).map_err(io)?;
+    if !f.metadata().map_err(io)?.is_file() {
+        return Err(io(std::io::Error::other(
+            "not a regular file (a folder, device or pipe)",
+        )));
+    }
+    Ok(f)
+}
+
 /// SHA-256 of a file, lower-case hex, read as a stream (the CPU's SHA instructions are used
 /// when it has them).
 ///
@@ -498,7 +510,7 @@ pub fn sha256_file(path: impl AsRef<Path>) -> Result<String, InspectError> {
         path: path.display().to_string(),
         source: e,
     };
-    let mut f = File::open(path).map_err(io)?;
+    let mut f = open_regular(path)?;
     let (h, _) = stream(&mut f, None).map_err(io)?;
     Ok(crypto::hex(&h))
 }
