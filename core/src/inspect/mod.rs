@@ -204,6 +204,16 @@ pub fn file(path: impl AsRef<Path>) -> Result<Launch, InspectError> {
 }
 
 /// Inspects a file with `options`.
+///
+/// ```
+/// use jitaccess::inspect::{inspect, Format, Options};
+/// let found = inspect("tests/fixtures/pe/tampered64.exe", &Options::new()).unwrap();
+/// assert_eq!(found.format, Format::Pe32Plus);
+/// assert_eq!(found.fixed_file_version.as_deref(), Some("1.2.3.4"));
+/// let check = found.signature.as_ref().unwrap();
+/// assert!(!check.digest_matches);
+/// assert_eq!(found.to_launch().signer.unwrap().signature_intact, Some(false));
+/// ```
 pub fn inspect(path: impl AsRef<Path>, options: &Options) -> Result<Inspection, InspectError> {
     let path = path.as_ref();
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
