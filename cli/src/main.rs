@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use jitaccess::{Launch, Policy};
 
+mod inspect;
+
 #[derive(Parser)]
 #[command(
     name = "jitaccess",
@@ -40,9 +42,21 @@ enum Command {
         /// Evaluate a real executable through `inspect` instead of a launch file.
         #[arg(long, conflicts_with = "launch")]
         file: Option<PathBuf>,
-        /// Trusted roots for Authenticode (with --file).
+        /// Trusted roots for Authenticode (with --file): a PEM bundle or a folder of PEM/DER.
         #[arg(long, requires = "file")]
         trust: Option<PathBuf>,
+        /// The user of the launch (with --file; default: the current user).
+        #[arg(long, requires = "file")]
+        user: Option<String>,
+        /// Groups of the user (with --file; repeat or separate with commas).
+        #[arg(long, requires = "file", value_delimiter = ',', num_args = 1..)]
+        groups: Vec<String>,
+        /// The computer of the launch (with --file; default: this host's name).
+        #[arg(long, requires = "file")]
+        computer: Option<String>,
+        /// Tags of the computer (with --file; repeat or separate with commas).
+        #[arg(long, requires = "file", value_delimiter = ',', num_args = 1..)]
+        computer_tags: Vec<String>,
         /// The time of the launch, RFC 3339 (default: now).
         #[arg(long)]
         at: Option<String>,
@@ -68,6 +82,18 @@ enum Command {
     /// The tamper-evident audit trail: keygen, verify, prove, verify-proof, export.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Print the launch facts of a file (SHA-256, Authenticode signer, VERSIONINFO) as JSON.
+    Inspect {
+        /// The file.
+        file: PathBuf,
+        /// Trusted roots for Authenticode: a PEM bundle or a folder of PEM/DER certificates.
+        /// Without it no signer is valid.
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// Print everything found (format, fixed versions, chain, problems), not a launch.
+        #[arg(long)]
+        details: bool,
+    },
     /// Print the JSON Schema of the policy document.
     Schema,
 }
@@ -90,16 +116,28 @@ fn main() -> ExitCode {
             policy,
             launch,
             file,
-            trust: _,
+            trust,
+            user,
+            groups,
+            computer,
+            computer_tags,
             at,
             compact,
-        } => eval(
-            &policy,
-            launch.as_deref(),
-            file.as_deref(),
-            at.as_deref(),
-            compact,
-        ),
+        } => {
+            let session = inspect::Session {
+                user,
+                groups,
+                computer,
+                computer_tags,
+            };
+            let file = file.map(|f| (f, trust, session));
+            eval(&policy, launch.as_deref(), file, at.as_deref(), compact)
+        }
+        Command::Inspect {
+            file,
+            trust,
+            details,
+        } => inspect::inspect(&file, trust.as_deref(), details),
         Command::Test {
             files,
             verbose,
@@ -175,15 +213,15 @@ fn parse_time(at: Option<&str>) -> Result<DateTime<Utc>, Failure> {
 fn eval(
     policy_path: &Path,
     launch: Option<&Path>,
-    file: Option<&Path>,
+    file: Option<(PathBuf, Option<PathBuf>, inspect::Session)>,
     at: Option<&str>,
     compact: bool,
 ) -> Result<u8, Failure> {
     let at = parse_time(at)?;
-    if file.is_some() {
-        return Err(usage(
-            "eval --file is not available yet: reading launch facts from executables (inspect) is not built".into(),
-        ));
+    if let Some((exe, trust, session)) = file {
+        let policy = load_policy(policy_path)?;
+        let launch = inspect::launch(&exe, trust.as_deref(), session)?;
+        return print_decision(&policy, &launch, at, &exe, compact);
     }
     let Some(launch_path) = launch else {
         return Err(usage(
@@ -203,10 +241,20 @@ fn eval(
     };
     let launch =
         Launch::from_json(&text).map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
+    print_decision(&policy, &launch, at, launch_path, compact)
+}
+
+fn print_decision(
+    policy: &Policy,
+    launch: &Launch,
+    at: DateTime<Utc>,
+    source: &Path,
+    compact: bool,
+) -> Result<u8, Failure> {
     let decision = policy
         .compile()
-        .evaluate(&launch, at)
-        .map_err(|e| usage(format!("{}: {e}", launch_path.display())))?;
+        .evaluate(launch, at)
+        .map_err(|e| usage(format!("{}: {e}", source.display())))?;
     let json = if compact {
         serde_json::to_string(&decision)
     } else {

@@ -12,6 +12,8 @@
 //!   answers one [`Launch`] with a [`Decision`] in well under a microsecond, whatever the size
 //!   of the policy.
 //! - [`testfile`] runs policy test files (`jitaccess test`).
+//! - `inspect` (feature `inspect`, on by default) reads launch facts from a file: SHA-256,
+//!   PE VERSIONINFO and the Authenticode signer.
 //!
 //! ```
 //! use jitaccess::{Launch, Outcome, Policy};
@@ -49,6 +51,8 @@
 pub mod audit;
 pub mod duration;
 pub mod fold;
+#[cfg(feature = "inspect")]
+pub mod inspect;
 pub mod launch;
 pub mod lifecycle;
 pub(crate) mod matcher;
