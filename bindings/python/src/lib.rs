@@ -15,21 +15,33 @@ mod testing;
 
 use pyo3::prelude::*;
 
-/// `inspect(path, trust=None) -> dict`: launch facts of a file (interfaces.md).
+/// `inspect(path, trust=None) -> dict`: the launch facts of a file (interfaces.md): `path`,
+/// `sha256`, and for PE files `signer` (Authenticode) and `version` (VERSIONINFO).
 ///
-/// The core's `jitaccess::inspect` (SHA-256, Authenticode signer, VERSIONINFO) is not part of
-/// this build yet, so this raises `NotImplementedError` naming the missing capability rather
-/// than returning made-up facts.
+/// `trust` is a PEM bundle or a folder of PEM/DER certificates; without it no signer is
+/// `valid` (the signature may still be reported intact). The dict is accepted as a launch by
+/// `Policy.evaluate`. Errors: `OSError` for a file or trust store that cannot be read.
 #[pyfunction]
 #[pyo3(signature = (path, trust = None))]
-fn inspect(path: std::path::PathBuf, trust: Option<std::path::PathBuf>) -> PyResult<Py<PyAny>> {
-    let _ = trust;
-    Err(pyo3::exceptions::PyNotImplementedError::new_err(format!(
-        "jitaccess.inspect({}): this build of jitaccess has no file inspection \
-         (the core's jitaccess::inspect module: SHA-256, Authenticode signer, VERSIONINFO); \
-         build the launch dict yourself and pass it to Policy.evaluate",
-        path.display()
-    )))
+fn inspect(
+    py: Python<'_>,
+    path: std::path::PathBuf,
+    trust: Option<std::path::PathBuf>,
+) -> PyResult<Py<PyAny>> {
+    let os_err = |what: &std::path::Path, e: jitaccess::inspect::InspectError| {
+        pyo3::exceptions::PyOSError::new_err(format!("{}: {e}", what.display()))
+    };
+    let mut options = jitaccess::inspect::Options::new();
+    if let Some(t) = &trust {
+        let store = jitaccess::inspect::TrustStore::from_path(t).map_err(|e| os_err(t, e))?;
+        options = options.trust(store);
+    }
+    let found = py
+        .detach(|| jitaccess::inspect::inspect(&path, &options))
+        .map_err(|e| os_err(&path, e))?;
+    let json = serde_json::to_string(&found.to_launch())
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    Ok(py.import("json")?.getattr("loads")?.call1((json,))?.unbind())
 }
 
 /// `parse_duration(text) -> datetime.timedelta`: a policy duration (`4h`, `1h30m`, `90s`).

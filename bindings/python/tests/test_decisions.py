@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +12,7 @@ import pytest
 import jitaccess
 from conftest import (
     DEFAULT_AT,
+    ROOT,
     VECTORS,
     at_of,
     cases,
@@ -120,6 +122,34 @@ def test_policy_metadata_and_lint():
     assert all(isinstance(w, str) and ":" in w for w in policy.lint())
 
 
-def test_inspect_is_not_in_this_build():
-    with pytest.raises(NotImplementedError, match="jitaccess::inspect"):
-        jitaccess.inspect(__file__)
+PE_FIXTURES = ROOT / "core" / "tests" / "fixtures" / "pe"
+
+
+def test_inspect_reads_sha256_signer_and_version_of_a_signed_pe():
+    exe = PE_FIXTURES / "signed64.exe"
+    facts = jitaccess.inspect(exe, trust=PE_FIXTURES / "root.pem")
+    assert facts["sha256"] == hashlib.sha256(exe.read_bytes()).hexdigest()
+    assert facts["signer"]["publisher"] == "Jitaccess Test Vendor"
+    assert facts["signer"]["valid"] is True
+    assert facts["signer"]["signatureIntact"] is True
+    assert facts["version"]["productName"]
+    # The facts are a launch: the policy accepts them as they are.
+    policy = jitaccess.Policy.from_str(
+        "apiVersion: jitaccess/v1\nname: t\napplications:\n"
+        "  - { id: vendor, vendor: Jitaccess Test Vendor }\n"
+        "privilegeLists:\n  - { id: l, elevation: automatic, applications: [vendor] }\n"
+    )
+    assert policy.evaluate(facts).rule == "l/vendor"
+
+
+def test_inspect_without_trust_never_validates_a_signer():
+    facts = jitaccess.inspect(str(PE_FIXTURES / "signed64.exe"))
+    assert facts["signer"]["valid"] is False
+    assert facts["signer"]["signatureIntact"] is True
+    tampered = jitaccess.inspect(PE_FIXTURES / "tampered64.exe", trust=PE_FIXTURES / "root.pem")
+    assert tampered["signer"]["valid"] is False
+
+
+def test_inspect_of_a_missing_file_is_an_os_error():
+    with pytest.raises(OSError, match="no-such.exe"):
+        jitaccess.inspect(PE_FIXTURES / "no-such.exe")
