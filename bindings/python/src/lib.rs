@@ -41,7 +41,11 @@ fn inspect(
         .map_err(|e| os_err(&path, e))?;
     let json = serde_json::to_string(&found.to_launch())
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-    Ok(py.import("json")?.getattr("loads")?.call1((json,))?.unbind())
+    Ok(py
+        .import("json")?
+        .getattr("loads")?
+        .call1((json,))?
+        .unbind())
 }
 
 /// `parse_duration(text) -> datetime.timedelta`: a policy duration (`4h`, `1h30m`, `90s`).
