@@ -716,7 +716,20 @@ impl Engine {
         if let Some(key) = &opts.idempotency_key {
             st.idem.insert(key.clone(), result.clone());
         }
+        let ticket = st.store.take_ticket();
+        drop(st);
+        // Group commit: acknowledged only once durable, waiting without the engine's lock.
+        Self::wait_durable(ticket)?;
         result
+    }
+
+    fn wait_durable(ticket: Option<super::SyncTicket>) -> Result<(), RequestError> {
+        match ticket {
+            Some(t) => t
+                .wait()
+                .map_err(|e| err(ErrorCode::StorageFailed, e.to_string())),
+            None => Ok(()),
+        }
     }
 
     fn check_revision(req: &Request, opts: &CommandOptions) -> Result<(), RequestError> {
@@ -1266,6 +1279,9 @@ impl Engine {
             .collect();
         let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
         st.commit(changed.clone(), events)?;
+        let ticket = st.store.take_ticket();
+        drop(st);
+        Self::wait_durable(ticket)?;
         Ok(changed)
     }
 
