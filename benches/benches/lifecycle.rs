@@ -138,9 +138,75 @@ fn submit_decide(c: &mut Criterion) {
     let _ = MemoryStore;
 }
 
+/// Committing threads of the durable multi-thread benches.
+const THREADS: u64 = 4;
+
+/// Submit→approve pairs from `THREADS` threads on one durable engine: fsync per command
+/// (`FileStore::open`) against group commit (`FileStore::open_group_commit`).
+fn durable_threads(c: &mut Criterion) {
+    let policy = Policy::from_yaml(POLICY)
+        .map(|p| p.compile())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let template = launch(0);
+    let n = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!("jitaccess-bench-mt-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut g = c.benchmark_group("submit_then_approve_4_threads");
+    g.throughput(Throughput::Elements(1));
+    g.sample_size(10);
+    for (name, group) in [
+        ("file_store_fsync_per_command", false),
+        ("file_store_group_commit", true),
+    ] {
+        let path = dir.join(name);
+        let store = if group {
+            FileStore::open_group_commit(&path)
+        } else {
+            FileStore::open(&path)
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::new(policy.clone(), Box::new(store), Box::new(NullSink))
+            .unwrap_or_else(|e| panic!("{e}"));
+        g.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let per = iters.div_ceil(THREADS);
+                let start = std::time::Instant::now();
+                std::thread::scope(|s| {
+                    for _ in 0..THREADS {
+                        s.spawn(|| {
+                            for _ in 0..per {
+                                let u = n.fetch_add(1, Ordering::Relaxed);
+                                let id = format!("t{u}");
+                                engine
+                                    .submit(
+                                        SubmitArgs::new(
+                                            id.clone(),
+                                            launch_fast(&template, u),
+                                            None,
+                                            Some("ticket INC000001".into()),
+                                        ),
+                                        at(),
+                                    )
+                                    .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
+                                    .unwrap_or_else(|e| panic!("{e}"));
+                            }
+                        });
+                    }
+                });
+                // `per * THREADS` pairs ran; scale to the `iters` criterion asked for.
+                start
+                    .elapsed()
+                    .mul_f64(iters as f64 / (per * THREADS) as f64)
+            })
+        });
+    }
+    g.finish();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
-    targets = evaluate_with_grants, submit_decide
+    targets = evaluate_with_grants, submit_decide, durable_threads
 }
 criterion_main!(benches);

@@ -20,6 +20,10 @@ use jitaccess::{CompiledPolicy, Launch, Policy};
 
 const CHILD_ENV: &str = "JITACCESS_CRASH_CHILD";
 const ROUND_ENV: &str = "JITACCESS_CRASH_ROUND";
+/// Set for a child that uses group commit with several committing threads.
+const GROUP_ENV: &str = "JITACCESS_CRASH_GROUP";
+/// Committing threads of a group-commit child.
+const GROUP_THREADS: i64 = 4;
 const ROUNDS: u32 = 30;
 
 const POLICY: &str = r#"apiVersion: jitaccess/v1
@@ -81,19 +85,36 @@ fn crash_child() {
         return; // only runs as the child of `acknowledged_transitions_survive_sigkill`
     };
     let round: u32 = std::env::var(ROUND_ENV).unwrap().parse().unwrap();
-    let engine = open_engine(Path::new(&journal));
-    let mut out = std::io::stdout().lock();
-    let mut ack = |id: &str, status: Status| {
+    if std::env::var_os(GROUP_ENV).is_none() {
+        let engine = open_engine(Path::new(&journal));
+        child_commands(&engine, round, "");
+        return;
+    }
+    let store =
+        FileStore::open_group_commit(&journal).unwrap_or_else(|e| panic!("recovery failed: {e}"));
+    let engine = Engine::new(policy(), Box::new(store), Box::new(NullSink)).unwrap();
+    std::thread::scope(|s| {
+        for t in 0..GROUP_THREADS {
+            let engine = &engine;
+            s.spawn(move || child_commands(engine, round, &format!("t{t}-")));
+        }
+    });
+}
+
+/// Commands of one child thread; prints `ACK <id> <status>` after each acknowledged one.
+fn child_commands(engine: &Engine, round: u32, tag: &str) {
+    let ack = |id: &str, status: Status| {
+        let mut out = std::io::stdout().lock();
         writeln!(out, "ACK {id} {}", status.as_str()).unwrap();
         out.flush().unwrap();
     };
     let start = round_start(round);
     for i in 0..20_000i64 {
-        let id = format!("c{round}-{i}");
+        let id = format!("c{round}-{tag}{i}");
         let at = start + TimeDelta::seconds(i);
         let args = SubmitArgs::new(
             id.clone(),
-            launch(&format!("user{i}")),
+            launch(&format!("user{tag}{i}")),
             None,
             Some("ticket 42".into()),
         );
@@ -129,6 +150,89 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n
     }
+}
+
+#[test]
+fn acknowledged_transitions_survive_sigkill_with_group_commit() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let dir = temp_dir("crash-group");
+    let journal = dir.join("journal");
+    crash_rounds(&journal, true, ROUNDS / 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Kills `rounds` children at random moments and checks every acknowledged transition after
+/// each recovery.
+fn crash_rounds(journal: &Path, group: bool, rounds: u32) {
+    let exe = std::env::current_exe().unwrap();
+    let seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut rng = Rng(seed | 1);
+    let mut acked: HashMap<String, Status> = HashMap::new();
+    let mut killed = 0;
+    for round in 0..rounds {
+        let mut cmd = Command::new(&exe);
+        cmd.args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env(CHILD_ENV, journal)
+            .env(ROUND_ENV, round.to_string());
+        if group {
+            cmd.env(GROUP_ENV, "1");
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stdout.read_to_string(&mut s);
+            s
+        });
+        std::thread::sleep(StdDuration::from_millis(20 + rng.below(300)));
+        child.kill().unwrap(); // SIGKILL on Unix
+        let status = child.wait().unwrap();
+        if !status.success() {
+            killed += 1;
+        }
+        let output = reader.join().unwrap();
+        let complete = match output.rfind('\n') {
+            Some(end) => &output[..end],
+            None => "",
+        };
+        for line in complete.lines() {
+            let Some(rest) = line.strip_prefix("ACK ") else {
+                continue;
+            };
+            let (id, status) = rest.split_once(' ').unwrap();
+            acked.insert(id.to_string(), status.parse().unwrap());
+        }
+        let engine = open_engine(journal);
+        let now = stored(&engine);
+        for (id, want) in &acked {
+            let Some(got) = now.get(id) else {
+                panic!(
+                    "round {round}: acknowledged request {id} ({}) is lost",
+                    want.as_str()
+                );
+            };
+            assert!(
+                rank(*got) >= rank(*want) && (!want.is_terminal() || got == want),
+                "round {round}: {id} was acknowledged {} but recovered {}",
+                want.as_str(),
+                got.as_str()
+            );
+        }
+    }
+    assert!(
+        killed >= rounds / 2,
+        "the children were not killed: {killed} of {rounds}"
+    );
+    assert!(!acked.is_empty(), "no child acknowledged anything");
 }
 
 #[test]

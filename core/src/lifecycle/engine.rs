@@ -394,8 +394,18 @@ impl State {
         }
     }
 
-    fn event_for(&self, kind: EventType, at: DateTime<Utc>, actor: Actor, req: &Request) -> Event {
-        let mut e = Event::new(kind, at, actor);
+    /// The event of a transition, built only when the sink keeps events.
+    fn event_for(
+        &self,
+        kind: EventType,
+        at: DateTime<Utc>,
+        actor: impl FnOnce() -> Actor,
+        req: &Request,
+    ) -> Option<Event> {
+        if !self.sink.wants_events() {
+            return None;
+        }
+        let mut e = Event::new(kind, at, actor());
         e.request_id = Some(req.id.clone());
         e.policy = Some(self.policy_ref());
         e.duration = Some(req.duration.to_string());
@@ -422,7 +432,7 @@ impl State {
                 });
             }
         }
-        e
+        Some(e)
     }
 
     fn index_active(&mut self, slot: usize) {
@@ -706,7 +716,20 @@ impl Engine {
         if let Some(key) = &opts.idempotency_key {
             st.idem.insert(key.clone(), result.clone());
         }
+        let ticket = st.store.take_ticket();
+        drop(st);
+        // Group commit: acknowledged only once durable, waiting without the engine's lock.
+        Self::wait_durable(ticket)?;
         result
+    }
+
+    fn wait_durable(ticket: Option<super::SyncTicket>) -> Result<(), RequestError> {
+        match ticket {
+            Some(t) => t
+                .wait()
+                .map_err(|e| err(ErrorCode::StorageFailed, e.to_string())),
+            None => Ok(()),
+        }
     }
 
     fn check_revision(req: &Request, opts: &CommandOptions) -> Result<(), RequestError> {
@@ -773,7 +796,7 @@ impl Engine {
             };
             let doc = st.policy.policy().document();
             let jrules = &doc.requests.justification;
-            let justification = args.justification.clone().unwrap_or_default();
+            let justification = args.justification.unwrap_or_default();
             if justification.trim().is_empty() {
                 return Err(err(
                     ErrorCode::JustificationRequired,
@@ -871,18 +894,22 @@ impl Engine {
                     ));
                 }
             }
+            // Moved, not copied: the launch, the justification and the decision's names go
+            // into the request as they are.
+            let computer = computer_of(&args.launch).map(str::to_string);
+            let launch = std::sync::Arc::new(args.launch);
             let mut req = Request {
                 id: args.id.clone(),
                 origin: Origin::Submitted {
-                    launch: std::sync::Arc::new(args.launch.clone()),
-                    application: decision.application.clone(),
-                    privilege_list: decision.privilege_list.clone(),
-                    rule: decision.rule.clone(),
+                    launch: std::sync::Arc::clone(&launch),
+                    application: decision.application,
+                    privilege_list: decision.privilege_list,
+                    rule: decision.rule,
                 },
-                requester: requester.clone(),
-                computer: computer_of(&args.launch).map(str::to_string),
+                requester,
+                computer,
                 duration,
-                justification: Some(justification.clone()),
+                justification: Some(justification),
                 status: Status::Pending,
                 submitted_at: at,
                 pending_deadline: Some(at + doc.requests.pending_timeout.to_chrono()),
@@ -895,21 +922,37 @@ impl Engine {
                 ended_at: None,
                 revision: 1,
             };
-            let mut events =
-                vec![st.event_for(EventType::RequestSubmitted, at, user(&requester), &req)];
-            let quota = |per: Duration| st.approvals_within(&requester, at, per);
+            let mut events: Vec<Event> = st
+                .event_for(
+                    EventType::RequestSubmitted,
+                    at,
+                    || user(&req.requester),
+                    &req,
+                )
+                .into_iter()
+                .collect();
+            let (application, privilege_list) = match &req.origin {
+                Origin::Submitted {
+                    application,
+                    privilege_list,
+                    ..
+                } => (application.as_deref(), privilege_list.as_deref()),
+                Origin::Granted { .. } => (None, None),
+            };
+            let quota = |per: Duration| st.approvals_within(&req.requester, at, per);
             let candidate = Candidate {
-                launch: &args.launch,
-                application: decision.application.as_deref(),
-                privilege_list: decision.privilege_list.as_deref(),
+                launch: &launch,
+                application,
+                privilege_list,
                 duration,
-                justification: &justification,
+                justification: req.justification.as_deref().unwrap_or_default(),
                 at,
                 approvals_within: &quota,
             };
-            if let Some((action, by)) = approval::decide(st.policy.policy(), &candidate) {
+            let decided = approval::decide(st.policy.policy(), &candidate);
+            if let Some((action, by)) = decided {
                 let rule = by.strip_prefix("policy:").map(str::to_string);
-                let actor = Actor {
+                let actor = || Actor {
                     kind: ActorKind::Policy,
                     name: None,
                     rule: rule.clone(),
@@ -922,15 +965,15 @@ impl Engine {
                         req.status = Status::Active;
                         req.not_before = Some(at);
                         req.not_after = Some(at + duration.to_chrono());
-                        events.push(st.event_for(EventType::RequestApproved, at, actor, &req));
+                        events.extend(st.event_for(EventType::RequestApproved, at, actor, &req));
                     }
                     ApprovalAction::Decline => {
                         req.status = Status::Declined;
                         req.reason = Some(format!(
                             "declined by autonomous approval rule {}",
-                            rule.unwrap_or_default()
+                            rule.as_deref().unwrap_or_default()
                         ));
-                        events.push(st.event_for(EventType::RequestDeclined, at, actor, &req));
+                        events.extend(st.event_for(EventType::RequestDeclined, at, actor, &req));
                     }
                 }
             }
@@ -945,7 +988,7 @@ impl Engine {
         at: DateTime<Utc>,
         opts: &CommandOptions,
         from: Status,
-        f: impl FnOnce(&State, &mut Request) -> Result<Event, RequestError>,
+        f: impl FnOnce(&State, &mut Request) -> Result<Option<Event>, RequestError>,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
             let current = st.get(id)?;
@@ -964,7 +1007,7 @@ impl Engine {
             let mut req = current.clone();
             req.revision += 1;
             let event = f(st, &mut req)?;
-            Ok((vec![req], vec![event], id.to_string()))
+            Ok((vec![req], event.into_iter().collect(), id.to_string()))
         })
     }
 
@@ -1001,7 +1044,7 @@ impl Engine {
             req.not_before = Some(at);
             req.not_after = Some(at + req.duration.to_chrono());
             req.comment = comment.map(str::to_string);
-            Ok(st.event_for(EventType::RequestApproved, at, admin(by), req))
+            Ok(st.event_for(EventType::RequestApproved, at, || admin(by), req))
         })
     }
 
@@ -1036,7 +1079,7 @@ impl Engine {
             req.decided_by = Some(format!("admin:{by}"));
             req.decided_at = Some(at);
             req.reason = reason.map(str::to_string);
-            Ok(st.event_for(EventType::RequestDeclined, at, admin(by), req))
+            Ok(st.event_for(EventType::RequestDeclined, at, || admin(by), req))
         })
     }
 
@@ -1068,7 +1111,7 @@ impl Engine {
             }
             req.status = Status::Cancelled;
             req.ended_at = Some(at);
-            Ok(st.event_for(EventType::RequestCancelled, at, user(&by), req))
+            Ok(st.event_for(EventType::RequestCancelled, at, || user(&by), req))
         })
     }
 
@@ -1096,7 +1139,7 @@ impl Engine {
             req.status = Status::Revoked;
             req.ended_at = Some(at);
             req.reason = reason.map(str::to_string);
-            Ok(st.event_for(EventType::GrantRevoked, at, admin(by), req))
+            Ok(st.event_for(EventType::GrantRevoked, at, || admin(by), req))
         })
     }
 
@@ -1135,7 +1178,7 @@ impl Engine {
             }
             req.status = Status::Relinquished;
             req.ended_at = Some(at);
-            Ok(st.event_for(EventType::GrantRelinquished, at, user(&by), req))
+            Ok(st.event_for(EventType::GrantRelinquished, at, || user(&by), req))
         })
     }
 
@@ -1195,8 +1238,8 @@ impl Engine {
                 ended_at: None,
                 revision: 1,
             };
-            let event = st.event_for(EventType::GrantCreated, at, admin(&args.by), &req);
-            Ok((vec![req], vec![event], args.id))
+            let event = st.event_for(EventType::GrantCreated, at, || admin(&args.by), &req);
+            Ok((vec![req], event.into_iter().collect(), args.id))
         })
     }
 
@@ -1225,17 +1268,20 @@ impl Engine {
         due.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
         let events: Vec<Event> = due
             .iter()
-            .map(|(_, r)| {
+            .filter_map(|(_, r)| {
                 let kind = if r.status == Status::TimedOut {
                     EventType::RequestTimedOut
                 } else {
                     EventType::GrantExpired
                 };
-                st.event_for(kind, at, system(), r)
+                st.event_for(kind, at, system, r)
             })
             .collect();
         let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
         st.commit(changed.clone(), events)?;
+        let ticket = st.store.take_ticket();
+        drop(st);
+        Self::wait_durable(ticket)?;
         Ok(changed)
     }
 
@@ -1252,7 +1298,9 @@ impl Engine {
             Outcome::Deny => Some(EventType::ElevationDenied),
             _ => None,
         };
-        if let Some(kind) = kind {
+        if let Some(kind) = kind
+            && st.sink.wants_events()
+        {
             let (name, sid) = user_of(launch);
             let mut e = Event::new(kind, at, user(name.or(sid).unwrap_or("")));
             e.request_id = decision

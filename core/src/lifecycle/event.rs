@@ -226,6 +226,18 @@ impl Event {
 pub trait AuditSink: Send {
     /// Records one event durably, or fails.
     fn record(&mut self, event: &Event) -> Result<(), String>;
+
+    /// Whether the sink keeps events at all. A sink answering `false` (like [`NullSink`]) lets
+    /// the engine skip building events; `record` is then never called. Default: `true`.
+    ///
+    /// ```
+    /// use jitaccess::lifecycle::{AuditSink, MemorySink, NullSink};
+    /// assert!(!NullSink.wants_events());
+    /// assert!(MemorySink::default().wants_events());
+    /// ```
+    fn wants_events(&self) -> bool {
+        true
+    }
 }
 
 /// A sink that drops every event.
@@ -235,6 +247,9 @@ pub struct NullSink;
 impl AuditSink for NullSink {
     fn record(&mut self, _: &Event) -> Result<(), String> {
         Ok(())
+    }
+    fn wants_events(&self) -> bool {
+        false
     }
 }
 

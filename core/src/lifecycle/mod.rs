@@ -19,7 +19,7 @@ pub use engine::{CommandOptions, Engine, GrantArgs, HistoryFilter, SubmitArgs};
 pub use event::{
     Actor, ActorKind, AppInfo, AuditSink, Event, EventType, MemorySink, NullSink, Subject,
 };
-pub use store::{FileStore, MemoryStore, Store, StoreError};
+pub use store::{FileStore, MemoryStore, Store, StoreError, SyncTicket};
 
 use crate::{Duration, Launch};
 

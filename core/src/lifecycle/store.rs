@@ -12,11 +12,20 @@
 //! checksum, is cut off (the file is truncated to the last good line), because it was never
 //! acknowledged. A damaged line *before* the tail is not a torn write: loading fails with an
 //! error naming the line, and nothing is dropped silently.
+//!
+//! **Group commit** ([`FileStore::open_group_commit`]): `save` only writes (under the engine's
+//! lock, so file order is command order); the engine then releases its lock and waits for its
+//! line to be durable. The first waiter becomes the leader and runs one `fdatasync` that covers
+//! every line written before it started; the others wait for it. A command is still acknowledged
+//! only once its line is durable. Batch bound: one `fdatasync` covers at most the commands in
+//! flight when it starts, i.e. at most one per committing thread. A failed `fdatasync` fails
+//! every waiting command and every later `save` (fail closed: reopen the journal to recover).
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::Request;
 
@@ -31,6 +40,86 @@ pub trait Store: Send {
     fn load(&mut self) -> Result<Vec<Request>, StoreError>;
     /// Saves the requests one command changed, durably and all together, or fails.
     fn save(&mut self, changed: &[Request]) -> Result<(), StoreError>;
+
+    /// For a store with group commit: what the last `save` must still wait for before the
+    /// command may be acknowledged. The engine waits on it after releasing its lock.
+    /// Default: `None` (`save` was already durable).
+    fn take_ticket(&mut self) -> Option<SyncTicket> {
+        None
+    }
+}
+
+#[derive(Debug, Default)]
+struct GroupState {
+    /// Lines written.
+    written: u64,
+    /// Lines known durable.
+    synced: u64,
+    syncing: bool,
+    failed: Option<String>,
+}
+
+/// The shared `fdatasync` of a group-commit journal.
+#[derive(Debug)]
+struct GroupSync {
+    file: File,
+    path: PathBuf,
+    state: Mutex<GroupState>,
+    done: Condvar,
+}
+
+impl GroupSync {
+    fn lock(&self) -> MutexGuard<'_, GroupState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A line written by [`Store::save`] that is not yet known durable.
+#[derive(Debug)]
+pub struct SyncTicket {
+    sync: Arc<GroupSync>,
+    line: u64,
+}
+
+impl SyncTicket {
+    /// Blocks until the line is durable (leading one `fdatasync` if none is running), or fails.
+    pub fn wait(self) -> Result<(), StoreError> {
+        let g = &self.sync;
+        let mut st = g.lock();
+        loop {
+            if let Some(m) = &st.failed {
+                return Err(StoreError(m.clone()));
+            }
+            if st.synced >= self.line {
+                return Ok(());
+            }
+            if st.syncing {
+                st = g
+                    .done
+                    .wait(st)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                continue;
+            }
+            st.syncing = true;
+            let target = st.written;
+            drop(st);
+            let r = g.file.sync_data();
+            st = g.lock();
+            st.syncing = false;
+            match r {
+                Ok(()) => st.synced = st.synced.max(target),
+                Err(e) => {
+                    st.failed = Some(format!(
+                        "{}: cannot sync the journal: {e}",
+                        g.path.display()
+                    ));
+                }
+            }
+            g.done.notify_all();
+        }
+    }
 }
 
 /// Keeps nothing beyond the engine's own memory.
@@ -55,6 +144,8 @@ pub struct FileStore {
     recovered: Option<Vec<Request>>,
     /// Bytes dropped from a torn tail at open.
     dropped_tail: u64,
+    /// Group commit: the shared sync and the last line `save` wrote.
+    group: Option<(Arc<GroupSync>, Option<u64>)>,
 }
 
 fn fnv1a(data: &[u8]) -> u64 {
@@ -167,7 +258,30 @@ impl FileStore {
             file,
             recovered: Some(recovered),
             dropped_tail,
+            group: None,
         })
+    }
+
+    /// Opens a journal like [`FileStore::open`], with group commit: concurrent commands share
+    /// one `fdatasync` (module docs), each still acknowledged only once durable.
+    pub fn open_group_commit(path: impl AsRef<Path>) -> Result<FileStore, StoreError> {
+        let mut store = FileStore::open(path)?;
+        let file = store.file.try_clone().map_err(|e| {
+            StoreError(format!(
+                "{}: cannot share the journal: {e}",
+                store.path.display()
+            ))
+        })?;
+        store.group = Some((
+            Arc::new(GroupSync {
+                file,
+                path: store.path.clone(),
+                state: Mutex::new(GroupState::default()),
+                done: Condvar::new(),
+            }),
+            None,
+        ));
+        Ok(store)
     }
 
     /// Bytes of a torn tail dropped when the journal was opened.
@@ -186,11 +300,30 @@ impl Store for FileStore {
         Ok(self.recovered.take().unwrap_or_default())
     }
 
+    fn take_ticket(&mut self) -> Option<SyncTicket> {
+        self.ticket()
+    }
+
     fn save(&mut self, changed: &[Request]) -> Result<(), StoreError> {
         if changed.is_empty() {
             return Ok(());
         }
         let line = encode(changed)?;
+        if let Some((sync, last)) = &mut self.group {
+            let mut st = sync.lock();
+            if let Some(m) = &st.failed {
+                return Err(StoreError(m.clone()));
+            }
+            self.file.write_all(&line).map_err(|e| {
+                StoreError(format!(
+                    "{}: cannot append to the journal: {e}",
+                    self.path.display()
+                ))
+            })?;
+            st.written += 1;
+            *last = Some(st.written);
+            return Ok(());
+        }
         self.file
             .write_all(&line)
             .and_then(|()| self.file.sync_data())
@@ -200,6 +333,16 @@ impl Store for FileStore {
                     self.path.display()
                 ))
             })
+    }
+}
+
+impl FileStore {
+    fn ticket(&mut self) -> Option<SyncTicket> {
+        let (sync, last) = self.group.as_mut()?;
+        last.take().map(|line| SyncTicket {
+            sync: Arc::clone(sync),
+            line,
+        })
     }
 }
 
