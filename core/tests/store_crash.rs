@@ -165,7 +165,7 @@ fn acknowledged_transitions_survive_sigkill_with_group_commit() {
 
 /// Kills `rounds` children at random moments and checks every acknowledged transition after
 /// each recovery.
-fn crash_rounds(journal: &Path, group: bool, rounds: u32) {
+fn crash_rounds(journal: &Path, group: bool, rounds: u32) -> usize {
     let exe = std::env::current_exe().unwrap();
     let seed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -233,6 +233,7 @@ fn crash_rounds(journal: &Path, group: bool, rounds: u32) {
         "the children were not killed: {killed} of {rounds}"
     );
     assert!(!acked.is_empty(), "no child acknowledged anything");
+    acked.len()
 }
 
 #[test]
@@ -242,73 +243,8 @@ fn acknowledged_transitions_survive_sigkill() {
     }
     let dir = temp_dir("crash");
     let journal = dir.join("journal");
-    let exe = std::env::current_exe().unwrap();
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    let mut rng = Rng(seed | 1);
-    let mut acked: HashMap<String, Status> = HashMap::new();
-    let mut killed = 0;
     let started = Instant::now();
-    for round in 0..ROUNDS {
-        let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
-            .env(CHILD_ENV, &journal)
-            .env(ROUND_ENV, round.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
-        std::thread::sleep(StdDuration::from_millis(20 + rng.below(300)));
-        child.kill().unwrap(); // SIGKILL on Unix
-        let status = child.wait().unwrap();
-        if !status.success() {
-            killed += 1;
-        }
-        let output = reader.join().unwrap();
-        // only complete lines: a line cut by the kill was not seen by anyone
-        let complete = match output.rfind('\n') {
-            Some(end) => &output[..end],
-            None => "",
-        };
-        for line in complete.lines() {
-            let Some(rest) = line.strip_prefix("ACK ") else {
-                continue;
-            };
-            let (id, status) = rest.split_once(' ').unwrap();
-            acked.insert(id.to_string(), status.parse().unwrap());
-        }
-
-        // recovery succeeds and holds every acknowledged transition
-        let engine = open_engine(&journal);
-        let now = stored(&engine);
-        for (id, want) in &acked {
-            let Some(got) = now.get(id) else {
-                panic!(
-                    "round {round}: acknowledged request {id} ({}) is lost",
-                    want.as_str()
-                );
-            };
-            assert!(
-                rank(*got) >= rank(*want) && (!want.is_terminal() || got == want),
-                "round {round}: {id} was acknowledged {} but recovered {}",
-                want.as_str(),
-                got.as_str()
-            );
-        }
-    }
-    assert!(
-        killed >= ROUNDS / 2,
-        "the children were not killed: {killed} of {ROUNDS}"
-    );
-    assert!(!acked.is_empty(), "no child acknowledged anything");
+    let acked = crash_rounds(&journal, false, ROUNDS);
 
     // appending continues after the last crash
     let engine = open_engine(&journal);
@@ -325,8 +261,7 @@ fn acknowledged_transitions_survive_sigkill() {
     assert_eq!(now.len(), before + 1);
     assert_eq!(now.get("after"), Some(&Status::Active));
     eprintln!(
-        "{} acknowledged requests over {ROUNDS} kills in {:?}",
-        acked.len(),
+        "{acked} acknowledged requests over {ROUNDS} kills in {:?}",
         started.elapsed()
     );
     let _ = std::fs::remove_dir_all(&dir);
