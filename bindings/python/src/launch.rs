@@ -327,20 +327,23 @@ pub fn launch_from_py(v: &Bound<'_, PyAny>) -> R<Launch> {
     if let Some(x) = field(d, intern!(py, "computer"), &mut n)? {
         l.computer = computer(&x)?;
     }
-    if let Some(x) = field(d, intern!(py, "sha256"), &mut n)? {
-        l.sha256 = opt_str("sha256", &x)?;
-    }
     if let Some(x) = field(d, intern!(py, "signer"), &mut n)? {
         l.signer = signer(&x)?;
     }
     if let Some(x) = field(d, intern!(py, "version"), &mut n)? {
         l.version = version(&x)?;
     }
-    if let Some(x) = field(d, intern!(py, "clsid"), &mut n)? {
-        l.clsid = opt_str("clsid", &x)?;
-    }
-    if let Some(x) = field(d, intern!(py, "commandLine"), &mut n)? {
-        l.command_line = opt_str("commandLine", &x)?;
+    // The rarer keys are looked up only while some key of the dict is still unaccounted for.
+    if n != d.len() {
+        if let Some(x) = field(d, intern!(py, "sha256"), &mut n)? {
+            l.sha256 = opt_str("sha256", &x)?;
+        }
+        if let Some(x) = field(d, intern!(py, "clsid"), &mut n)? {
+            l.clsid = opt_str("clsid", &x)?;
+        }
+        if let Some(x) = field(d, intern!(py, "commandLine"), &mut n)? {
+            l.command_line = opt_str("commandLine", &x)?;
+        }
     }
     if n != d.len() {
         return Err(unknown_key(

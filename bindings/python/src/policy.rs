@@ -3,13 +3,16 @@
 use std::path::PathBuf;
 
 use jitaccess::source::{Format, Limits};
-use jitaccess::{CompiledPolicy, Decision, Policy};
-use pyo3::exceptions::PyValueError;
+use std::sync::mpsc;
+
+use chrono::{DateTime, Utc};
+use jitaccess::{CompiledPolicy, Decision, Launch, LaunchError, Policy};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyIterator, PyList};
 
 use crate::convert::parse_at;
-use crate::errors::{core_launch_error, policy_error};
+use crate::errors::{core_launch_error, launch_error, policy_error};
 use crate::launch::launch_from_py;
 
 /// A validated, compiled policy: immutable and safe to share between threads.
@@ -103,8 +106,10 @@ impl PyPolicy {
             .map_err(|e| core_launch_error(py, &e))
     }
 
-    /// Decides many launches at one time in one call: the launches are converted first, then
-    /// evaluated without holding the GIL.
+    /// Decides many launches at one time in one call. The launches are converted while
+    /// holding the GIL; a batch of at least 256 launches (given as a sized collection) is
+    /// evaluated on a second thread as it is converted, smaller ones without the GIL after
+    /// converting. The answers are those of `evaluate` one launch at a time, in order.
     #[pyo3(signature = (launches, at = None))]
     fn evaluate_many<'py>(
         &self,
@@ -113,30 +118,52 @@ impl PyPolicy {
         at: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         let at = parse_at(at)?;
-        let mut converted = Vec::with_capacity(launches.len().unwrap_or(0));
-        for (i, l) in launches.try_iter()?.enumerate() {
-            converted.push(launch_from_py(&l?).map_err(|e| {
-                let msg = format!("launches[{i}]: {}", e.value(py));
-                let field = e.value(py).getattr("field").ok();
-                match field {
-                    Some(f) => crate::errors::launch_error(py, msg, f.extract().ok().flatten()),
-                    None => e,
-                }
-            })?);
+        let len = launches.len().ok();
+        let items = launches.try_iter()?;
+        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        match len {
+            Some(n) if n >= PIPELINE_MIN && parallel => self.evaluate_pipelined(py, items, n, at),
+            _ => self.evaluate_serial(py, items, len.unwrap_or(0), at),
         }
-        let compiled = &self.compiled;
-        let decisions = py.detach(|| {
-            converted
-                .iter()
-                .map(|l| compiled.evaluate(l, at))
-                .collect::<Result<Vec<Decision>, _>>()
-        });
-        let decisions = decisions.map_err(|e| core_launch_error(py, &e))?;
-        PyList::new(py, decisions.into_iter().map(PyDecision::from))
     }
 
     fn __repr__(&self) -> String {
         format!("<jitaccess.Policy name={:?}>", self.compiled.name())
+    }
+}
+
+/// Batches at least this long are evaluated on a second thread while they are converted.
+const PIPELINE_MIN: usize = 256;
+/// Launches handed to the evaluating thread at a time.
+const CHUNK: usize = 64;
+
+/// Launch `i` of a batch as a [`Launch`]; a malformed one names its index.
+fn convert_item<'py>(py: Python<'py>, i: usize, item: &Bound<'py, PyAny>) -> PyResult<Launch> {
+    launch_from_py(item).map_err(|e| at_index(py, i, e))
+}
+
+/// `e` with `launches[i]: ` before its message (a `LaunchError` keeps its `field`).
+fn at_index(py: Python<'_>, i: usize, e: PyErr) -> PyErr {
+    let value = e.value(py);
+    match value.getattr("field") {
+        Ok(f) => launch_error(
+            py,
+            format!("launches[{i}]: {value}"),
+            f.extract().ok().flatten(),
+        ),
+        Err(_) => e,
+    }
+}
+
+/// Decision `i` of a batch as a Python `Decision`.
+fn decision_object<'py>(
+    py: Python<'py>,
+    i: usize,
+    d: Result<Decision, LaunchError>,
+) -> PyResult<Bound<'py, PyDecision>> {
+    match d {
+        Ok(d) => Bound::new(py, PyDecision::from(d)),
+        Err(e) => Err(at_index(py, i, core_launch_error(py, &e))),
     }
 }
 
@@ -146,6 +173,117 @@ impl PyPolicy {
             compiled: policy.compile(),
         }
     }
+
+    /// Converts every launch, evaluates them all without the GIL, then builds the results.
+    fn evaluate_serial<'py>(
+        &self,
+        py: Python<'py>,
+        items: Bound<'py, PyIterator>,
+        hint: usize,
+        at: DateTime<Utc>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let mut converted = Vec::with_capacity(hint);
+        for (i, item) in items.enumerate() {
+            converted.push(convert_item(py, i, &item?)?);
+        }
+        let compiled = &self.compiled;
+        let decisions: Vec<Result<Decision, LaunchError>> = py.detach(|| {
+            let out = converted.iter().map(|l| compiled.evaluate(l, at)).collect();
+            drop(converted);
+            out
+        });
+        let mut objects = Vec::with_capacity(decisions.len());
+        for (i, d) in decisions.into_iter().enumerate() {
+            objects.push(decision_object(py, i, d)?);
+        }
+        PyList::new(py, objects)
+    }
+
+    /// Converts launches in chunks of [`CHUNK`] and hands each chunk to a second thread that
+    /// evaluates it (and drops it) while the next one is converted; the decisions come back
+    /// in order. The GIL holder's work (conversion, result objects) and the evaluation run at
+    /// the same time on two cores. The evaluating thread never touches Python objects.
+    fn evaluate_pipelined<'py>(
+        &self,
+        py: Python<'py>,
+        items: Bound<'py, PyIterator>,
+        n: usize,
+        at: DateTime<Utc>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let compiled = &self.compiled;
+        std::thread::scope(|scope| {
+            // Bounded: the converter gets at most 8 chunks ahead of the evaluator.
+            let (to_worker, work) = mpsc::sync_channel::<Vec<Launch>>(8);
+            let (to_main, done) = mpsc::channel::<Vec<Result<Decision, LaunchError>>>();
+            scope.spawn(move || {
+                for chunk in work {
+                    let decisions = chunk.iter().map(|l| compiled.evaluate(l, at)).collect();
+                    drop(chunk);
+                    if to_main.send(decisions).is_err() {
+                        return;
+                    }
+                }
+            });
+            // On an early return (a malformed launch) both channel ends close and the
+            // evaluating thread stops; the scope waits for it.
+            let mut objects: Vec<Bound<'py, PyDecision>> = Vec::with_capacity(n);
+            let mut take = |decisions: Vec<Result<Decision, LaunchError>>| -> PyResult<()> {
+                for d in decisions {
+                    let i = objects.len();
+                    objects.push(decision_object(py, i, d)?);
+                }
+                Ok(())
+            };
+            let mut pending = 0usize;
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for (i, item) in items.enumerate() {
+                chunk.push(convert_item(py, i, &item?)?);
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if to_worker.send(full).is_err() {
+                        return Err(worker_gone());
+                    }
+                    pending += 1;
+                    while let Ok(decisions) = done.try_recv() {
+                        pending -= 1;
+                        take(decisions)?;
+                    }
+                }
+            }
+            if !chunk.is_empty() {
+                if to_worker.send(chunk).is_err() {
+                    return Err(worker_gone());
+                }
+                pending += 1;
+            }
+            drop(to_worker);
+            // The last chunks: wait for them without the GIL.
+            let rest = py.detach(move || {
+                let mut rest = Vec::with_capacity(pending);
+                for _ in 0..pending {
+                    match done.recv() {
+                        Ok(decisions) => rest.push(decisions),
+                        Err(_) => break,
+                    }
+                }
+                rest
+            });
+            if rest.len() != pending {
+                return Err(worker_gone());
+            }
+            for decisions in rest {
+                take(decisions)?;
+            }
+            PyList::new(py, objects)
+        })
+    }
+}
+
+/// The evaluating thread ended early (it cannot, short of a bug): fail closed.
+fn worker_gone() -> PyErr {
+    PyRuntimeError::new_err(
+        "evaluate_many: the evaluating thread stopped before the batch was done",
+    )
 }
 
 /// The decision for one launch (policy.md §4).

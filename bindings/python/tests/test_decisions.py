@@ -73,6 +73,19 @@ def test_evaluate_many_accepts_any_iterable_and_empty():
     )
 
 
+def test_evaluate_many_large_batches_equal_evaluate_one_by_one():
+    # Batches of 256 launches or more (lists, tuples) are evaluated on a second thread while
+    # they are converted; generators (no length) take the single-threaded path. Both must
+    # give exactly the answers of evaluate, in order, across chunk boundaries.
+    for policy, launches in all_launches():
+        for n in (255, 256, 257, 1000 + len(launches)):
+            batch = [launches[i % len(launches)] for i in range(n)]
+            one_by_one = [policy.evaluate(l, at=DEFAULT_AT) for l in batch]
+            assert policy.evaluate_many(batch, at=DEFAULT_AT) == one_by_one
+            assert policy.evaluate_many(tuple(batch), at=DEFAULT_AT) == one_by_one
+        assert policy.evaluate_many((l for l in batch), at=DEFAULT_AT) == one_by_one
+
+
 def test_evaluate_many_from_threads_gives_the_same_answers():
     policy, launches = all_launches()[0]
     batch = launches * 50

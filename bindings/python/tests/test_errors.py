@@ -101,6 +101,25 @@ def test_launch_must_be_a_dict_and_evaluate_many_names_the_index():
     assert e.value.field == "sha256"
 
 
+@pytest.mark.parametrize("k", [0, 63, 64, 300, 999])
+def test_evaluate_many_names_the_index_in_a_large_batch(k):
+    # Large batches are converted and evaluated in chunks on two threads: the error still
+    # names the first bad launch, whatever chunk it is in, and nothing is returned.
+    policy = jitaccess.Policy.from_str(GOOD)
+    batch: list[object] = [{"path": f"C:\\t\\{i}.exe"} for i in range(1000)]
+    batch[k] = {"path": "C:\\b.exe", "sha256": "zz"}
+    if k + 5 < len(batch):
+        batch[k + 5] = {"path": 7}
+    with pytest.raises(jitaccess.LaunchError, match=rf"^launches\[{k}\]: ") as e:
+        policy.evaluate_many(batch)  # type: ignore[arg-type]
+    assert e.value.field == "sha256"
+    batch[k] = "not a dict"
+    with pytest.raises(jitaccess.LaunchError, match=rf"^launches\[{k}\]: launch: expected a dict"):
+        policy.evaluate_many(batch)  # type: ignore[arg-type]
+    # Afterwards the same policy still answers (the evaluating thread was not left behind).
+    assert len(policy.evaluate_many([{"path": "C:\\a.exe"}] * 300)) == 300
+
+
 def test_times():
     policy = jitaccess.Policy.from_str(GOOD)
     launch = {"path": "C:\\Windows\\cmd.exe"}
