@@ -122,7 +122,13 @@ impl PyPolicy {
         let items = launches.try_iter()?;
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         match len {
-            Some(n) if n >= PIPELINE_MIN && parallel => self.evaluate_pipelined(py, items, n, at),
+            Some(n) if n >= PIPELINE_MIN && parallel => {
+                match self.evaluate_pipelined(py, items.clone(), n, at) {
+                    Some(result) => result,
+                    // No thread could be started: the same work on this thread.
+                    None => self.evaluate_serial(py, items, n, at),
+                }
+            }
             _ => self.evaluate_serial(py, items, len.unwrap_or(0), at),
         }
     }
@@ -136,6 +142,9 @@ impl PyPolicy {
 const PIPELINE_MIN: usize = 256;
 /// Launches handed to the evaluating thread at a time.
 const CHUNK: usize = 64;
+/// At most this many results are reserved up front: `len()` of a custom collection is only a
+/// hint and must not make the binding reserve unbounded memory.
+const PREALLOC_MAX: usize = 1 << 16;
 
 /// Launch `i` of a batch as a [`Launch`]; a malformed one names its index.
 fn convert_item<'py>(py: Python<'py>, i: usize, item: &Bound<'py, PyAny>) -> PyResult<Launch> {
@@ -182,7 +191,7 @@ impl PyPolicy {
         hint: usize,
         at: DateTime<Utc>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let mut converted = Vec::with_capacity(hint);
+        let mut converted = Vec::with_capacity(hint.min(PREALLOC_MAX));
         for (i, item) in items.enumerate() {
             converted.push(convert_item(py, i, &item?)?);
         }
@@ -203,79 +212,97 @@ impl PyPolicy {
     /// evaluates it (and drops it) while the next one is converted; the decisions come back
     /// in order. The GIL holder's work (conversion, result objects) and the evaluation run at
     /// the same time on two cores. The evaluating thread never touches Python objects.
+    /// `None` when the thread cannot be started (nothing has been consumed then).
     fn evaluate_pipelined<'py>(
         &self,
         py: Python<'py>,
         items: Bound<'py, PyIterator>,
         n: usize,
         at: DateTime<Utc>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> Option<PyResult<Bound<'py, PyList>>> {
         let compiled = &self.compiled;
         std::thread::scope(|scope| {
             // Bounded: the converter gets at most 8 chunks ahead of the evaluator.
             let (to_worker, work) = mpsc::sync_channel::<Vec<Launch>>(8);
             let (to_main, done) = mpsc::channel::<Vec<Result<Decision, LaunchError>>>();
-            scope.spawn(move || {
-                for chunk in work {
-                    let decisions = chunk.iter().map(|l| compiled.evaluate(l, at)).collect();
-                    drop(chunk);
-                    if to_main.send(decisions).is_err() {
-                        return;
+            let worker = std::thread::Builder::new()
+                .name("jitaccess-evaluate".into())
+                .spawn_scoped(scope, move || {
+                    for chunk in work {
+                        let decisions = chunk.iter().map(|l| compiled.evaluate(l, at)).collect();
+                        drop(chunk);
+                        if to_main.send(decisions).is_err() {
+                            return;
+                        }
                     }
-                }
-            });
-            // On an early return (a malformed launch) both channel ends close and the
-            // evaluating thread stops; the scope waits for it.
-            let mut objects: Vec<Bound<'py, PyDecision>> = Vec::with_capacity(n);
-            let mut take = |decisions: Vec<Result<Decision, LaunchError>>| -> PyResult<()> {
-                for d in decisions {
-                    let i = objects.len();
-                    objects.push(decision_object(py, i, d)?);
-                }
-                Ok(())
-            };
-            let mut pending = 0usize;
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for (i, item) in items.enumerate() {
-                chunk.push(convert_item(py, i, &item?)?);
-                if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    if to_worker.send(full).is_err() {
-                        return Err(worker_gone());
-                    }
-                    pending += 1;
-                    while let Ok(decisions) = done.try_recv() {
-                        pending -= 1;
-                        take(decisions)?;
-                    }
-                }
+                });
+            if worker.is_err() {
+                return None;
             }
-            if !chunk.is_empty() {
-                if to_worker.send(chunk).is_err() {
+            Some(Self::feed_pipeline(py, items, n, to_worker, done))
+        })
+    }
+
+    /// The GIL holder's side of [`Self::evaluate_pipelined`]: converts and sends chunks,
+    /// turns the decisions that come back into `Decision` objects, in order.
+    fn feed_pipeline<'py>(
+        py: Python<'py>,
+        items: Bound<'py, PyIterator>,
+        n: usize,
+        to_worker: mpsc::SyncSender<Vec<Launch>>,
+        done: mpsc::Receiver<Vec<Result<Decision, LaunchError>>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        // On an early return (a malformed launch) both channel ends close and the
+        // evaluating thread stops; the scope waits for it.
+        let mut objects: Vec<Bound<'py, PyDecision>> = Vec::with_capacity(n.min(PREALLOC_MAX));
+        let mut take = |decisions: Vec<Result<Decision, LaunchError>>| -> PyResult<()> {
+            for d in decisions {
+                let i = objects.len();
+                objects.push(decision_object(py, i, d)?);
+            }
+            Ok(())
+        };
+        let mut pending = 0usize;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, item) in items.enumerate() {
+            chunk.push(convert_item(py, i, &item?)?);
+            if chunk.len() == CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                if to_worker.send(full).is_err() {
                     return Err(worker_gone());
                 }
                 pending += 1;
-            }
-            drop(to_worker);
-            // The last chunks: wait for them without the GIL.
-            let rest = py.detach(move || {
-                let mut rest = Vec::with_capacity(pending);
-                for _ in 0..pending {
-                    match done.recv() {
-                        Ok(decisions) => rest.push(decisions),
-                        Err(_) => break,
-                    }
+                while let Ok(decisions) = done.try_recv() {
+                    pending -= 1;
+                    take(decisions)?;
                 }
-                rest
-            });
-            if rest.len() != pending {
+            }
+        }
+        if !chunk.is_empty() {
+            if to_worker.send(chunk).is_err() {
                 return Err(worker_gone());
             }
-            for decisions in rest {
-                take(decisions)?;
+            pending += 1;
+        }
+        drop(to_worker);
+        // The last chunks: wait for them without the GIL.
+        let rest = py.detach(move || {
+            let mut rest = Vec::with_capacity(pending);
+            for _ in 0..pending {
+                match done.recv() {
+                    Ok(decisions) => rest.push(decisions),
+                    Err(_) => break,
+                }
             }
-            PyList::new(py, objects)
-        })
+            rest
+        });
+        if rest.len() != pending {
+            return Err(worker_gone());
+        }
+        for decisions in rest {
+            take(decisions)?;
+        }
+        PyList::new(py, objects)
     }
 }
 

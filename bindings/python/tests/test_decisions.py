@@ -86,6 +86,21 @@ def test_evaluate_many_large_batches_equal_evaluate_one_by_one():
         assert policy.evaluate_many((l for l in batch), at=DEFAULT_AT) == one_by_one
 
 
+def test_evaluate_many_takes_len_as_a_hint_only():
+    policy, launches = all_launches()[0]
+    batch = [launches[i % len(launches)] for i in range(300)]
+
+    class Claims:  # len() claims far more than iteration gives: no huge reservation
+        def __len__(self) -> int:
+            return 10**12
+
+        def __iter__(self):
+            return iter(batch)
+
+    want = [policy.evaluate(l, at=DEFAULT_AT) for l in batch]
+    assert policy.evaluate_many(Claims(), at=DEFAULT_AT) == want  # type: ignore[arg-type]
+
+
 def test_evaluate_many_from_threads_gives_the_same_answers():
     policy, launches = all_launches()[0]
     batch = launches * 50
