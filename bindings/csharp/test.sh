@@ -20,13 +20,14 @@ dpkg -s libmono-system-core4.0-cil >/dev/null 2>&1 || need+=(libmono-system-core
 # 4.6.1-api reference assemblies and Mono.Cecil (libmono-cecil-private-cil).
 netstandard=/usr/lib/mono/4.7.1-api/Facades/netstandard.dll
 refs=/usr/lib/mono/4.6.1-api
-cecil=/usr/lib/mono/gac/Mono.Cecil/0.11.0.0__0738eb9f132ed756/Mono.Cecil.dll
-[ -f "$netstandard" ] && [ -f "$refs/mscorlib.dll" ] && [ -f "$cecil" ] || need+=(mono-devel)
+find_cecil() { ls -d /usr/lib/mono/gac/Mono.Cecil/0.1[1-9]*/Mono.Cecil.dll 2>/dev/null | tail -n 1; }
+[ -f "$netstandard" ] && [ -f "$refs/mscorlib.dll" ] && [ -n "$(find_cecil)" ] || need+=(mono-devel)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+cecil="$(find_cecil)"
 
 profile=debug
 if [ "${1:-}" = --bench ]; then profile=release; fi
@@ -63,6 +64,7 @@ check() {
   fi
 }
 ns="$out/netstandard"
+rm -rf "$ns" # no stale assembly may stand in for one that failed to compile
 mkdir -p "$ns"
 cp "$cecil" "$ns/"
 mcs -langversion:7.2 -warnaserror -target:exe -out:"$ns/NetStandardCheck.exe" -r:"$cecil" \
