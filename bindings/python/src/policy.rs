@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use jitaccess::source::{Format, Limits};
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 
 use chrono::{DateTime, Utc};
 use jitaccess::{CompiledPolicy, Decision, Launch, LaunchError, Policy};
@@ -120,9 +120,8 @@ impl PyPolicy {
         let at = parse_at(at)?;
         let len = launches.len().ok();
         let items = launches.try_iter()?;
-        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         match len {
-            Some(n) if n >= PIPELINE_MIN && parallel => {
+            Some(n) if n >= PIPELINE_MIN && several_cores() => {
                 match self.evaluate_pipelined(py, items.clone(), n, at) {
                     Some(result) => result,
                     // No thread could be started: the same work on this thread.
@@ -145,6 +144,13 @@ const CHUNK: usize = 64;
 /// At most this many results are reserved up front: `len()` of a custom collection is only a
 /// hint and must not make the binding reserve unbounded memory.
 const PREALLOC_MAX: usize = 1 << 16;
+
+/// Whether this process may run on more than one core (asked once: on Linux the answer
+/// reads the cgroup quota from files).
+fn several_cores() -> bool {
+    static SEVERAL: OnceLock<bool> = OnceLock::new();
+    *SEVERAL.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+}
 
 /// Launch `i` of a batch as a [`Launch`]; a malformed one names its index.
 fn convert_item<'py>(py: Python<'py>, i: usize, item: &Bound<'py, PyAny>) -> PyResult<Launch> {
