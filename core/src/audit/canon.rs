@@ -33,16 +33,10 @@ impl P<'_> {
         let start = self.i;
         let mut esc = false;
         loop {
-            // Skip plain bytes fast: to the next quote or backslash, then make sure no raw
-            // control character was skipped.
-            let rest = self.b.get(self.i..)?;
-            let n = memchr::memchr2(b'"', b'\\', rest)?;
-            if rest[..n].iter().fold(false, |acc, &c| acc | (c < 0x20)) {
-                return None;
-            }
-            self.i += n;
-            let c = self.peek()?;
-            match c {
+            // Skip plain bytes fast, a word at a time: to the next quote, backslash or raw
+            // control character.
+            self.i += super::jcs::plain_len(self.b.get(self.i..)?);
+            match self.peek()? {
                 b'"' => {
                     let end = self.i;
                     self.i += 1;
@@ -68,8 +62,8 @@ impl P<'_> {
                         _ => return None,
                     }
                 }
-                0..=0x1f => return None,
-                _ => self.i += 1,
+                // A raw control character.
+                _ => return None,
             }
         }
     }
