@@ -9,10 +9,9 @@
 //! (at most a torn final line, reported as such), every acknowledged record is there with its
 //! content, and reopening repairs the tail and continues the sequence.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+mod common;
+
+use std::time::Duration;
 
 use jitaccess::audit::{self, Durability, SignerKey, Writer, WriterOptions};
 use jitaccess::lifecycle::Event;
@@ -62,68 +61,30 @@ fn audit_crash_child() {
     }
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 #[test]
 fn acknowledged_records_survive_sigkill() {
     if std::env::var_os(CHILD_ENV).is_some() {
         return;
     }
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir: PathBuf = std::env::temp_dir().join(format!(
-        "jitaccess-audit-crash-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("audit-crash");
     let log = dir.join("audit.log");
-    let exe = std::env::current_exe().unwrap();
-    let mut rng = Rng(nanos as u64 | 1);
+    let mut rng = common::Rng::from_clock();
     let mut max_acked: Option<u64> = None;
     let mut killed = 0;
     let mut torn_seen = 0;
     for round in 0..ROUNDS {
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "audit_crash_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_ENV, &log)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
-        std::thread::sleep(Duration::from_millis(30 + rng.below(250)));
-        child.kill().unwrap(); // SIGKILL on Unix
-        if !child.wait().unwrap().success() {
+        let delay = Duration::from_millis(30 + rng.below(250));
+        let run = common::run_and_kill(
+            "audit_crash_child",
+            &[(CHILD_ENV, log.display().to_string())],
+            delay,
+        );
+        if run.killed {
             killed += 1;
         }
-        let output = reader.join().unwrap();
-        let complete = output.rfind('\n').map_or("", |end| &output[..end]);
-        for line in complete.lines() {
-            if let Some(seq) = line.strip_prefix("ACK ") {
-                let seq: u64 = seq.parse().unwrap();
-                max_acked = Some(max_acked.map_or(seq, |m| m.max(seq)));
-            }
+        for seq in &run.acks {
+            let seq: u64 = seq.parse().unwrap();
+            max_acked = Some(max_acked.map_or(seq, |m| m.max(seq)));
         }
 
         // The log verifies: no problem, at most a torn final line.

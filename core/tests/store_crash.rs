@@ -8,13 +8,15 @@
 //! The other tests damage a journal by hand: a torn tail is dropped and reported, a damaged line
 //! before the tail is an error naming the line.
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration as StdDuration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use common::temp_dir;
 use jitaccess::lifecycle::{Engine, FileStore, HistoryFilter, NullSink, Status, SubmitArgs};
 use jitaccess::{CompiledPolicy, Launch, Policy};
 
@@ -66,16 +68,6 @@ fn stored(engine: &Engine) -> HashMap<String, Status> {
         .into_iter()
         .map(|r| (r.id, r.status))
         .collect()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("jitaccess-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// The child: commands until killed; prints `ACK <id> <status>` after each acknowledged one.
@@ -140,18 +132,6 @@ fn rank(s: Status) -> u8 {
     }
 }
 
-/// A small xorshift generator: the delays only need to vary.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 #[test]
 fn acknowledged_transitions_survive_sigkill_with_group_commit() {
     if std::env::var_os(CHILD_ENV).is_some() {
@@ -166,48 +146,23 @@ fn acknowledged_transitions_survive_sigkill_with_group_commit() {
 /// Kills `rounds` children at random moments and checks every acknowledged transition after
 /// each recovery.
 fn crash_rounds(journal: &Path, group: bool, rounds: u32) -> usize {
-    let exe = std::env::current_exe().unwrap();
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    let mut rng = Rng(seed | 1);
+    let mut rng = common::Rng::from_clock();
     let mut acked: HashMap<String, Status> = HashMap::new();
     let mut killed = 0;
     for round in 0..rounds {
-        let mut cmd = Command::new(&exe);
-        cmd.args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
-            .env(CHILD_ENV, journal)
-            .env(ROUND_ENV, round.to_string());
+        let mut envs = vec![
+            (CHILD_ENV, journal.display().to_string()),
+            (ROUND_ENV, round.to_string()),
+        ];
         if group {
-            cmd.env(GROUP_ENV, "1");
+            envs.push((GROUP_ENV, "1".to_string()));
         }
-        let mut child = cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
-        std::thread::sleep(StdDuration::from_millis(20 + rng.below(300)));
-        child.kill().unwrap(); // SIGKILL on Unix
-        let status = child.wait().unwrap();
-        if !status.success() {
+        let delay = StdDuration::from_millis(20 + rng.below(300));
+        let run = common::run_and_kill("crash_child", &envs, delay);
+        if run.killed {
             killed += 1;
         }
-        let output = reader.join().unwrap();
-        let complete = match output.rfind('\n') {
-            Some(end) => &output[..end],
-            None => "",
-        };
-        for line in complete.lines() {
-            let Some(rest) = line.strip_prefix("ACK ") else {
-                continue;
-            };
+        for rest in &run.acks {
             let (id, status) = rest.split_once(' ').unwrap();
             acked.insert(id.to_string(), status.parse().unwrap());
         }

@@ -33,16 +33,10 @@ impl P<'_> {
         let start = self.i;
         let mut esc = false;
         loop {
-            // Skip plain bytes fast: to the next quote or backslash, then make sure no raw
-            // control character was skipped.
-            let rest = self.b.get(self.i..)?;
-            let n = memchr::memchr2(b'"', b'\\', rest)?;
-            if rest[..n].iter().fold(false, |acc, &c| acc | (c < 0x20)) {
-                return None;
-            }
-            self.i += n;
-            let c = self.peek()?;
-            match c {
+            // Skip plain bytes fast, a word at a time: to the next quote, backslash or raw
+            // control character.
+            self.i += super::jcs::plain_len(self.b.get(self.i..)?);
+            match self.peek()? {
                 b'"' => {
                     let end = self.i;
                     self.i += 1;
@@ -68,8 +62,8 @@ impl P<'_> {
                         _ => return None,
                     }
                 }
-                0..=0x1f => return None,
-                _ => self.i += 1,
+                // A raw control character.
+                _ => return None,
             }
         }
     }
@@ -171,8 +165,17 @@ impl P<'_> {
     /// Whether key `a` sorts strictly before key `b` (UTF-16 code units of the decoded names).
     fn key_less(&self, a: (usize, usize, bool), b: (usize, usize, bool)) -> Option<bool> {
         let (ka, kb) = (&self.b[a.0..a.1], &self.b[b.0..b.1]);
-        if !a.2 && !b.2 && ka.is_ascii() && kb.is_ascii() {
-            return Some(ka < kb);
+        if !a.2 && !b.2 {
+            // Without escapes the raw bytes are the names' UTF-8. Up to the first difference
+            // the names agree; a difference where either byte is ASCII orders the same by
+            // bytes as by UTF-16 code units (an ASCII character is below every other), and
+            // a name that is a prefix of the other sorts first in both orders.
+            match ka.iter().zip(kb).position(|(x, y)| x != y) {
+                None => return Some(ka.len() < kb.len()),
+                Some(i) if ka[i] < 0x80 || kb[i] < 0x80 => return Some(ka[i] < kb[i]),
+                // Two non-ASCII characters: UTF-16 may order them otherwise.
+                Some(_) => {}
+            }
         }
         let da = decode(ka)?;
         let db = decode(kb)?;
@@ -284,6 +287,19 @@ mod tests {
         // Swapped keys and duplicates.
         assert!(check(r#"{"b":1,"a":2}"#).is_none());
         assert!(check(r#"{"a":1,"a":2}"#).is_none());
+        // Key order: prefixes, ASCII against non-ASCII, and UTF-16 against UTF-8 order.
+        for (line, ok) in [
+            ("{\"a\":1,\"ab\":2}", true),
+            ("{\"ab\":1,\"a\":2}", false),
+            ("{\"a\":1,\"a\u{e9}\":2}", true),
+            ("{\"a\u{e9}\":1,\"az\":2}", false),
+            ("{\"\u{10000}\":1,\"\u{ffff}\":2}", true),
+            ("{\"\u{ffff}\":1,\"\u{10000}\":2}", false),
+            ("{\"x\u{e9}\":1,\"x\u{e9}\":2}", false),
+        ] {
+            assert_eq!(check(line).is_some(), ok, "{line}");
+            assert_eq!(reference(line), ok, "{line}");
+        }
         assert!(check(r#"{"a":"\/"}"#).is_none());
         assert!(check(r#"{"a":"\u0041"}"#).is_none());
         assert!(check(r#"{"a":"\u000A"}"#).is_none());

@@ -115,27 +115,69 @@ fn push_u64(out: &mut String, mut u: u64) {
     }
 }
 
+/// The bytes of `x` (little-endian) that are `"`, `\` or a control character (below 0x20),
+/// the bytes a JSON string cannot hold as they are, as the high bit of each byte: the classic
+/// "has a byte less than n" and "has a zero byte" word tests. A borrow only carries out of a
+/// flagged byte, so the lowest flag is exact (higher ones may be false): all that is used.
+#[inline]
+fn special_mask(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let below = |v: u64, n: u64| v.wrapping_sub(LO * n) & !v & HI;
+    below(x, 0x20) | below(x ^ (LO * 0x22), 1) | below(x ^ (LO * 0x5c), 1)
+}
+
+#[inline]
+fn byte_is_special(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The length of the longest prefix of `b` without `"`, `\` or control characters, eight
+/// bytes at a time.
+#[inline]
+pub(crate) fn plain_len(b: &[u8]) -> usize {
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let m = special_mask(u64::from_le_bytes(word));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if byte_is_special(c) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Appends `s` as a JSON string the way RFC 8785 §3.2.2.2 (ECMAScript `JSON.stringify`) does.
 pub(crate) fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            0x08 => Some("\\b"),
-            0x09 => Some("\\t"),
-            0x0a => Some("\\n"),
-            0x0c => Some("\\f"),
-            0x0d => Some("\\r"),
-            0..=0x1f => None,
-            _ => continue,
+    loop {
+        // `i` is at an ASCII byte or the end, so both slice ends are character boundaries.
+        let i = start + plain_len(bytes.get(start..).unwrap_or_default());
+        out.push_str(s.get(start..i).unwrap_or_default());
+        let Some(&b) = bytes.get(i) else {
+            break;
         };
-        out.push_str(&s[start..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            0x0d => out.push_str("\\r"),
+            _ => {
                 out.push_str("\\u00");
                 out.push(char::from(HEX[usize::from(b >> 4)]));
                 out.push(char::from(HEX[usize::from(b & 15)]));
@@ -143,7 +185,6 @@ pub(crate) fn write_string(out: &mut String, s: &str) {
         }
         start = i + 1;
     }
-    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -211,6 +252,35 @@ mod tests {
         ] {
             let v: Value = serde_json::from_str(t).unwrap();
             assert!(canonical_json(&v).is_err(), "{t}");
+        }
+    }
+
+    /// The word-at-a-time scan agrees with a byte loop for every byte value at every
+    /// position of a word and of the tail.
+    #[test]
+    fn plain_len_agrees_with_a_byte_loop() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+                .unwrap_or(b.len())
+        };
+        for len in 0..20 {
+            for pos in 0..len {
+                for c in 0..=255u8 {
+                    let mut b = vec![b'a'; len];
+                    b[pos] = c;
+                    assert_eq!(plain_len(&b), naive(&b), "{b:?}");
+                    b.fill(0xe9);
+                    b[pos] = c;
+                    assert_eq!(plain_len(&b), naive(&b), "{b:?}");
+                    // A second special byte after the first.
+                    for (later, d) in (pos + 1..len).zip([0u8, b'"', b'\\', 0x1f].iter().cycle()) {
+                        let mut b2 = b.clone();
+                        b2[later] = *d;
+                        assert_eq!(plain_len(&b2), naive(&b2), "{b2:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -10,6 +10,14 @@
 //! checkpoint is written the log is synced, and the checkpoint file is synced after it, so a
 //! checkpoint never covers records that are not on disk.
 //!
+//! With [`Durability::Batch`] the `fsync` of a batch runs on a background thread while appends
+//! continue: once half a batch is unsynced, a sync of everything written so far starts, and an
+//! append that would leave `records` acknowledged records without a finished sync waits for it
+//! (or syncs itself). Only finished syncs count, so the batch bound holds exactly as with
+//! inline syncs; [`Writer::sync`], [`Writer::checkpoint`] and [`Writer::close`] wait for it. A
+//! failed background sync is returned by the next call, and the records it covered count as
+//! unsynced again.
+//!
 //! **Recovery.** [`Writer::open`] verifies the existing log (fail closed: a log that does not
 //! verify is not appended to) and repairs a torn final line or checkpoint (an append cut short
 //! by a crash) by truncating it; [`Writer::recovery`] says what was repaired.
@@ -17,6 +25,8 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::merkle::{self, Frontier};
@@ -33,7 +43,9 @@ pub enum Durability {
     /// Sync after every record: nothing acknowledged is ever lost.
     EveryRecord,
     /// Sync once `records` records are unsynced, or when the oldest unsynced record is older
-    /// than `interval` at the next [`Writer::append`] or [`Writer::tick`].
+    /// than `interval` at the next [`Writer::append`] or [`Writer::tick`]. The syncs run on a
+    /// background thread from half a batch on; an append waits only when a whole batch would
+    /// otherwise be unsynced (see the module's durability notes).
     Batch {
         /// At most this many acknowledged records may be lost on power failure.
         records: u32,
@@ -139,8 +151,15 @@ pub struct Writer {
     sealed: u64,
     last_checkpoint: Option<Checkpoint>,
     last_checkpoint_at: Instant,
-    unsynced: u32,
+    /// Records known to be on stable storage (a finished sync covered them).
+    durable: u64,
+    /// The size a running background sync covers.
+    in_flight: Option<u64>,
+    /// When the oldest record of the running background sync was appended.
+    in_flight_since: Option<Instant>,
+    /// When the oldest record that no sync (finished or running) covers was appended.
     first_unsynced_at: Option<Instant>,
+    syncer: Option<Syncer>,
     recovery: Recovery,
     buf: String,
     closed: bool,
@@ -231,12 +250,15 @@ impl Writer {
             key,
             origin,
             opts,
+            durable: s.frontier.size(),
             frontier: s.frontier,
             sealed: s.report.sealed,
             last_checkpoint: s.last,
             last_checkpoint_at: Instant::now(),
-            unsynced: 0,
+            in_flight: None,
+            in_flight_since: None,
             first_unsynced_at: None,
+            syncer: None,
             recovery,
             buf: String::with_capacity(512),
             closed: false,
@@ -279,13 +301,11 @@ impl Writer {
     }
 
     fn after_append(&mut self) -> Result<(), AuditError> {
-        self.unsynced += 1;
         let now = Instant::now();
         self.first_unsynced_at.get_or_insert(now);
         match self.opts.durability {
             Durability::EveryRecord => self.sync()?,
-            Durability::Batch { records, .. } if self.unsynced >= records => self.sync()?,
-            _ => {}
+            Durability::Batch { records, .. } => self.batch(u64::from(records))?,
         }
         if self.frontier.size() - self.sealed >= self.opts.checkpoint_every {
             self.checkpoint()?;
@@ -295,16 +315,78 @@ impl Writer {
         Ok(())
     }
 
-    /// Syncs the log to stable storage.
-    pub fn sync(&mut self) -> Result<(), AuditError> {
-        if self.unsynced > 0 {
+    /// The batch bound by count: never more than `records - 1` acknowledged records without a
+    /// finished sync; a background sync starts at half a batch.
+    fn batch(&mut self, records: u64) -> Result<(), AuditError> {
+        self.collect(false)?;
+        let size = self.frontier.size();
+        if size - self.durable >= records {
+            self.collect(true)?;
+            if self.frontier.size() - self.durable >= records {
+                self.sync_inline()?;
+            }
+        } else if self.in_flight.is_none() && size - self.durable >= (records / 2).max(1) {
+            self.start_background_sync()?;
+        }
+        Ok(())
+    }
+
+    /// Starts a background sync of everything written so far (inline if no thread can run).
+    fn start_background_sync(&mut self) -> Result<(), AuditError> {
+        if self.syncer.is_none() {
+            self.syncer = self.log.try_clone().ok().and_then(Syncer::spawn);
+        }
+        let size = self.frontier.size();
+        match &self.syncer {
+            Some(syncer) => {
+                syncer.start();
+                self.in_flight = Some(size);
+                self.in_flight_since = self.first_unsynced_at.take();
+                Ok(())
+            }
+            None => self.sync_inline(),
+        }
+    }
+
+    /// Takes the result of a finished background sync; with `wait`, waits for a running one.
+    fn collect(&mut self, wait: bool) -> Result<(), AuditError> {
+        let (Some(covered), Some(syncer)) = (self.in_flight, &self.syncer) else {
+            return Ok(());
+        };
+        let Some(result) = syncer.result(wait) else {
+            return Ok(());
+        };
+        self.in_flight = None;
+        let since = self.in_flight_since.take();
+        match result {
+            Ok(()) => {
+                self.durable = self.durable.max(covered);
+                Ok(())
+            }
+            Err(e) => {
+                // Its records are unsynced again: the next append or sync retries.
+                self.first_unsynced_at = since.or(self.first_unsynced_at);
+                Err(AuditError::io(&self.path, e))
+            }
+        }
+    }
+
+    fn sync_inline(&mut self) -> Result<(), AuditError> {
+        let size = self.frontier.size();
+        if size > self.durable {
             self.log
                 .sync_data()
                 .map_err(|e| AuditError::io(&self.path, e))?;
-            self.unsynced = 0;
+            self.durable = size;
             self.first_unsynced_at = None;
         }
         Ok(())
+    }
+
+    /// Syncs the log to stable storage (waiting for a running background sync first).
+    pub fn sync(&mut self) -> Result<(), AuditError> {
+        self.collect(true)?;
+        self.sync_inline()
     }
 
     /// Runs what is due by time: a batch sync older than its interval, a checkpoint older than
@@ -314,9 +396,10 @@ impl Writer {
     }
 
     fn tick_at(&mut self, now: Instant) -> Result<(), AuditError> {
-        if let (Durability::Batch { interval, .. }, Some(t)) =
-            (self.opts.durability, self.first_unsynced_at)
-            && now.duration_since(t) >= interval
+        if let (Durability::Batch { interval, .. }, Some(t)) = (
+            self.opts.durability,
+            self.in_flight_since.or(self.first_unsynced_at),
+        ) && now.duration_since(t) >= interval
         {
             self.sync()?;
         }
@@ -372,8 +455,162 @@ impl Drop for Writer {
     }
 }
 
+/// The background thread of batched syncs: one request (the size it covers) and one result at
+/// a time; it stops when the writer is dropped.
+struct Syncer {
+    shared: Arc<(Mutex<SyncState>, Condvar)>,
+    thread: Option<JoinHandle<()>>,
+}
+
+#[derive(Default)]
+struct SyncState {
+    request: bool,
+    result: Option<std::io::Result<()>>,
+    stop: bool,
+}
+
+fn lock(m: &Mutex<SyncState>) -> MutexGuard<'_, SyncState> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Syncer {
+    fn spawn(log: File) -> Option<Syncer> {
+        let shared = Arc::new((Mutex::new(SyncState::default()), Condvar::new()));
+        let theirs = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name("jitaccess-audit-sync".into())
+            .spawn(move || {
+                let (m, cv) = &*theirs;
+                loop {
+                    let mut st = lock(m);
+                    while !st.request && !st.stop {
+                        st = cv
+                            .wait(st)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    }
+                    if !st.request {
+                        return;
+                    }
+                    drop(st);
+                    let r = log.sync_data();
+                    let mut st = lock(m);
+                    st.request = false;
+                    st.result = Some(r);
+                    cv.notify_all();
+                }
+            })
+            .ok()?;
+        Some(Syncer {
+            shared,
+            thread: Some(thread),
+        })
+    }
+
+    fn start(&self) {
+        let (m, cv) = &*self.shared;
+        let mut st = lock(m);
+        st.request = true;
+        st.result = None;
+        cv.notify_all();
+    }
+
+    /// The result of the last request, if it finished (with `wait`: once it finishes).
+    fn result(&self, wait: bool) -> Option<std::io::Result<()>> {
+        let (m, cv) = &*self.shared;
+        let mut st = lock(m);
+        while wait && st.result.is_none() {
+            st = cv
+                .wait(st)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        st.result.take()
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        let (m, cv) = &*self.shared;
+        lock(m).stop = true;
+        cv.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 impl AuditSink for Writer {
     fn record(&mut self, event: &Event) -> Result<(), String> {
         self.append(event).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event() -> Event {
+        serde_json::from_str(
+            r#"{"type":"policy.loaded","time":"2026-01-01T00:00:00Z","actor":{"kind":"system"}}"#,
+        )
+        .unwrap()
+    }
+
+    /// Background batch syncs keep the bound: after every append fewer than `records`
+    /// acknowledged records lack a finished sync; close waits and the log verifies.
+    #[test]
+    fn background_batch_syncs_keep_the_bound() {
+        let dir = std::env::temp_dir().join(format!(
+            "jitaccess-writer-bg-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("a.log");
+        let _ = std::fs::remove_file(&log);
+        let _ = std::fs::remove_file(checkpoints_path(&log));
+        let key = SignerKey::from_seed("bg", &[3; 32]).unwrap();
+        let opts = WriterOptions::default()
+            .checkpoint_every(100)
+            .durability(Durability::Batch {
+                records: 8,
+                interval: Duration::from_secs(3600),
+            });
+        let mut w = Writer::open(&log, key.clone(), opts).unwrap();
+        let mut started = 0;
+        for _ in 0..250 {
+            w.append(&event()).unwrap();
+            assert!(w.size() - w.durable < 8, "{} {}", w.size(), w.durable);
+            if w.in_flight.is_some() {
+                started += 1;
+                assert!(w.in_flight_since.is_some());
+            }
+        }
+        assert!(started > 0 && w.syncer.is_some(), "no background sync ran");
+        w.sync().unwrap();
+        assert_eq!((w.durable, w.in_flight), (250, None));
+        w.append(&event()).unwrap();
+        let cp = w.close().unwrap();
+        assert_eq!(cp.size, 251);
+        assert!(super::super::verify(&log, &key.verifier()).unwrap().is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Every-record durability syncs inline and never starts a thread.
+    #[test]
+    fn every_record_syncs_inline() {
+        let dir = std::env::temp_dir().join(format!("jitaccess-writer-er-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("a.log");
+        let _ = std::fs::remove_file(&log);
+        let _ = std::fs::remove_file(checkpoints_path(&log));
+        let key = SignerKey::from_seed("er", &[4; 32]).unwrap();
+        let mut w = Writer::open(&log, key, WriterOptions::default()).unwrap();
+        for i in 1..=5 {
+            w.append(&event()).unwrap();
+            assert_eq!(w.durable, i);
+        }
+        assert!(w.syncer.is_none());
+        w.close().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
