@@ -1,7 +1,9 @@
 //! The engine facade: policy + requests + store + audit sink, with clock-free commands.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
@@ -140,13 +142,15 @@ pub struct HistoryFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// What an active request or grant covers, precomputed at activation.
+/// What an active request or grant covers, precomputed at activation (or at submission,
+/// from the path the submission's evaluation normalized).
 #[derive(Debug)]
 enum Cover {
     Submitted {
-        name: Option<String>,
-        sid: Option<String>,
-        computer: Option<String>,
+        /// The request's launch: its user and computer are compared.
+        launch: Arc<Launch>,
+        /// The platform the path was normalized for.
+        platform: paths::Platform,
         sha256: Option<[u8; 32]>,
         path: Option<String>,
         /// `Some` when the request had a valid signer: the thumbprint must be the same.
@@ -159,9 +163,40 @@ enum Cover {
     },
 }
 
+/// A hasher for the engine's own slot numbers (sequential, never chosen by a caller, so
+/// hash flooding is no concern): one multiplication instead of SipHash.
+#[derive(Default, Clone, Copy)]
+struct SlotHasher(u64);
+
+impl std::hash::Hasher for SlotHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type SlotMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<SlotHasher>>;
+
 #[derive(Debug, Default)]
 struct CoverIndex {
-    entries: HashMap<u32, Cover>,
+    /// Covers of active requests and grants, by slot.
+    entries: SlotMap<Cover>,
+    /// Covers of pending requests computed at submission, by slot, moved to `entries` when
+    /// the request becomes active.
+    prepared: SlotMap<Cover>,
     by_user: FoldMap<Vec<u32>>,
     wild: Vec<u32>,
 }
@@ -222,6 +257,10 @@ fn err(code: ErrorCode, message: impl Into<String>) -> RequestError {
     RequestError::new(code, message)
 }
 
+fn not_found(id: &str) -> RequestError {
+    err(ErrorCode::NotFound, format!("no request has the id '{id}'"))
+}
+
 fn user_of(launch: &Launch) -> (Option<&str>, Option<&str>) {
     let u = launch.user.as_ref();
     (
@@ -243,21 +282,43 @@ fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
 }
 
 impl Cover {
+    /// The cover of a submitted launch whose path normalizes (for `platform`) to `norm`.
+    fn submitted(
+        launch: &Arc<Launch>,
+        platform: paths::Platform,
+        norm: String,
+        resolved: bool,
+    ) -> Cover {
+        let signer = launch.signer.as_ref().filter(|s| s.valid);
+        Cover::Submitted {
+            launch: Arc::clone(launch),
+            platform,
+            sha256: launch.sha256.as_deref().and_then(parse_hex32),
+            path: resolved.then_some(norm),
+            thumbprint: signer.map(|s| s.thumbprint.as_deref().and_then(parse_hex32)),
+        }
+    }
+
+    /// Whether this cover is what [`Cover::of`] computes for `platform` (a replaced policy may
+    /// change the platform; grants do not depend on it).
+    fn is_for(&self, platform: paths::Platform) -> bool {
+        match self {
+            Cover::Submitted { platform: p, .. } => *p == platform,
+            Cover::Granted { .. } => true,
+        }
+    }
+
     fn of(req: &Request, platform: paths::Platform) -> Option<Cover> {
         match &req.origin {
             Origin::Submitted { launch, .. } => {
-                let (name, sid) = user_of(launch);
                 let mut norm = String::new();
                 let facts = paths::normalize_launch(platform, &launch.path, &mut norm);
-                let signer = launch.signer.as_ref().filter(|s| s.valid);
-                Some(Cover::Submitted {
-                    name: name.map(str::to_string),
-                    sid: sid.map(str::to_string),
-                    computer: computer_of(launch).map(str::to_string),
-                    sha256: launch.sha256.as_deref().and_then(parse_hex32),
-                    path: facts.unresolved.is_none().then_some(norm),
-                    thumbprint: signer.map(|s| s.thumbprint.as_deref().and_then(parse_hex32)),
-                })
+                Some(Cover::submitted(
+                    launch,
+                    platform,
+                    norm,
+                    facts.unresolved.is_none(),
+                ))
             }
             Origin::Granted {
                 users,
@@ -284,16 +345,17 @@ impl Cover {
         let (name, sid) = user_of(launch);
         match self {
             Cover::Submitted {
-                name: rn,
-                sid: rs,
-                computer,
+                launch: mine,
                 sha256,
                 path,
                 thumbprint,
+                ..
             } => {
-                let same_user = (rn.is_some() && same_opt(rn.as_deref(), name))
-                    || (rs.is_some() && same_opt(rs.as_deref(), sid));
-                if !same_user || !same_opt(computer.as_deref(), computer_of(launch)) {
+                let (rn, rs) = user_of(mine);
+                let computer = computer_of(mine);
+                let same_user =
+                    (rn.is_some() && same_opt(rn, name)) || (rs.is_some() && same_opt(rs, sid));
+                if !same_user || !same_opt(computer, computer_of(launch)) {
                     return false;
                 }
                 if let Some(h) = sha256 {
@@ -329,6 +391,38 @@ impl Cover {
                 user_ok && computer_ok && applications.iter().any(|a| app_holds(a))
             }
         }
+    }
+}
+
+/// What a command changes: one request (returned to the caller as it reads at the command's
+/// time), its events, and the cover computed at its submission.
+struct Change {
+    req: Request,
+    /// The request's slot when it is already stored.
+    slot: Option<usize>,
+    events: Vec<Event>,
+    cover: Option<Cover>,
+}
+
+/// A coverage that covers nothing and keeps the normalized path and the facts of the
+/// evaluation, so `submit` does not normalize the launch again (same decision as
+/// `CompiledPolicy::evaluate`: no grant is added).
+#[derive(Default)]
+struct PathGrab {
+    seen: RefCell<Option<(String, bool, Facts)>>,
+}
+
+impl Coverage for PathGrab {
+    fn covering(
+        &self,
+        _launch: &Launch,
+        path: NormPath<'_>,
+        facts: &Facts,
+        _at: DateTime<Utc>,
+        _app_holds: &dyn Fn(&str) -> bool,
+        _out: &mut Vec<(u32, String)>,
+    ) {
+        *self.seen.borrow_mut() = Some((path.text.to_string(), path.resolved, *facts));
     }
 }
 
@@ -442,11 +536,17 @@ impl State {
         let Ok(slot32) = u32::try_from(slot) else {
             return;
         };
-        let Some(cover) = Cover::of(req, self.policy.inner.platform) else {
-            return;
+        let platform = self.policy.inner.platform;
+        let cover = match self.cover.prepared.remove(&slot32) {
+            Some(c) if c.is_for(platform) => c,
+            _ => match Cover::of(req, platform) {
+                Some(c) => c,
+                None => return,
+            },
         };
         match &cover {
-            Cover::Submitted { name, sid, .. } => {
+            Cover::Submitted { launch, .. } => {
+                let (name, sid) = user_of(launch);
                 for key in [name, sid].into_iter().flatten() {
                     self.cover
                         .by_user
@@ -473,6 +573,7 @@ impl State {
     fn unindex(&mut self, slot: usize) {
         if let Ok(s) = u32::try_from(slot) {
             self.cover.entries.remove(&s);
+            self.cover.prepared.remove(&s);
             self.cover.wild.retain(|x| *x != s);
         }
     }
@@ -480,10 +581,26 @@ impl State {
     /// Applies new versions of requests (already stored and audited) to memory and indexes.
     fn apply(&mut self, changed: Vec<Request>) {
         for req in changed {
-            let slot = match self.by_id.get(&req.id) {
-                Some(&slot) => {
+            self.apply_one(Cow::Owned(req), None, None);
+        }
+    }
+
+    /// Applies the new version of one request; `known` is its slot if the caller knows it,
+    /// `prepared` its cover computed at submission.
+    fn apply_one(&mut self, req: Cow<'_, Request>, known: Option<usize>, prepared: Option<Cover>) {
+        {
+            let known = known.filter(|&s| self.requests.get(s).is_some_and(|r| r.id == req.id));
+            // Whether the slot is in `open` already (it holds exactly the pending and active).
+            let mut was_open = false;
+            let slot = match known.or_else(|| self.by_id.get(&req.id).copied()) {
+                Some(slot) => {
                     if let Some(r) = self.requests.get_mut(slot) {
-                        *r = req;
+                        was_open = matches!(r.status, Status::Pending | Status::Active);
+                        match req {
+                            Cow::Owned(n) => *r = n,
+                            // Reuses the stored request's buffers.
+                            Cow::Borrowed(n) => r.assign_from(n),
+                        }
                     }
                     slot
                 }
@@ -501,20 +618,29 @@ impl State {
                             .entry_or_insert_with(sid, Vec::new)
                             .push(slot);
                     }
-                    self.requests.push(req);
+                    self.requests.push(req.into_owned());
                     slot
                 }
             };
+            if let Some(cover) = prepared
+                && let Ok(s) = u32::try_from(slot)
+            {
+                self.cover.prepared.insert(s, cover);
+            }
             let status = self.requests.get(slot).map(|r| r.status);
             match status {
                 Some(Status::Active) => {
                     if !self.cover.entries.contains_key(&(slot as u32)) {
                         self.index_active(slot);
                     }
-                    self.open.insert(slot);
+                    if !was_open {
+                        self.open.insert(slot);
+                    }
                 }
                 Some(Status::Pending) => {
-                    self.open.insert(slot);
+                    if !was_open {
+                        self.open.insert(slot);
+                    }
                 }
                 _ => {
                     self.open.remove(&slot);
@@ -524,8 +650,15 @@ impl State {
         }
     }
 
-    /// Audits, stores and applies a transition.
-    fn commit(&mut self, changed: Vec<Request>, events: Vec<Event>) -> Result<(), RequestError> {
+    /// Audits, stores and applies a transition; `slot` is the slot of `changed[0]` if it is
+    /// stored already, `prepared` its cover computed at its submission.
+    fn commit(
+        &mut self,
+        changed: &[Request],
+        slot: Option<usize>,
+        events: Vec<Event>,
+        mut prepared: Option<Cover>,
+    ) -> Result<(), RequestError> {
         for e in &events {
             self.sink.record(e).map_err(|m| {
                 err(
@@ -535,9 +668,12 @@ impl State {
             })?;
         }
         self.store
-            .save(&changed)
+            .save(changed)
             .map_err(|e| err(ErrorCode::StorageFailed, e.to_string()))?;
-        self.apply(changed);
+        let mut slot = slot;
+        for req in changed {
+            self.apply_one(Cow::Borrowed(req), slot.take(), prepared.take());
+        }
         Ok(())
     }
 
@@ -545,7 +681,11 @@ impl State {
         self.by_id
             .get(id)
             .and_then(|&s| self.requests.get(s))
-            .ok_or_else(|| err(ErrorCode::NotFound, format!("no request has the id '{id}'")))
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn slot_of(&self, id: &str) -> Result<usize, RequestError> {
+        self.by_id.get(id).copied().ok_or_else(|| not_found(id))
     }
 
     fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
@@ -587,6 +727,14 @@ fn app_info(launch: &Launch) -> AppInfo {
         product: launch.version.as_ref().and_then(|v| v.product_name.clone()),
         file_version: launch.version.as_ref().and_then(|v| v.file_version.clone()),
     }
+}
+
+/// `prefix` followed by `name`, in one allocation (no formatting machinery).
+fn tagged(prefix: &str, name: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + name.len());
+    s.push_str(prefix);
+    s.push_str(name);
+    s
 }
 
 fn admin(by: &str) -> Actor {
@@ -701,7 +849,7 @@ impl Engine {
         &self,
         opts: &CommandOptions,
         at: DateTime<Utc>,
-        f: impl FnOnce(&mut State) -> Result<(Vec<Request>, Vec<Event>, String), RequestError>,
+        f: impl FnOnce(&mut State) -> Result<Change, RequestError>,
     ) -> Result<Request, RequestError> {
         let mut st = self.lock();
         if let Some(key) = &opts.idempotency_key
@@ -709,9 +857,18 @@ impl Engine {
         {
             return prev.clone();
         }
-        let result = f(&mut st).and_then(|(changed, events, id)| {
-            st.commit(changed, events)?;
-            st.get(&id).map(|r| r.at(at))
+        let result = f(&mut st).and_then(|change| {
+            let Change {
+                req,
+                slot,
+                events,
+                cover,
+            } = change;
+            st.commit(std::slice::from_ref(&req), slot, events, cover)?;
+            // The stored copy reused its own buffers; this one is the caller's.
+            let mut req = req;
+            req.status = req.status_at(at);
+            Ok(req)
         });
         if let Some(key) = &opts.idempotency_key {
             st.idem.insert(key.clone(), result.clone());
@@ -764,10 +921,13 @@ impl Engine {
                     format!("the id '{}' is already used", args.id),
                 ));
             }
+            // Evaluated as `CompiledPolicy::evaluate` does, keeping the normalized path.
+            let grab = PathGrab::default();
             let decision = st
                 .policy
-                .evaluate(&args.launch, at)
+                .evaluate_inner(&args.launch, at, Some(&grab))
                 .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            let grabbed = grab.seen.into_inner();
             match decision.outcome {
                 Outcome::Request => {}
                 Outcome::Deny => {
@@ -842,13 +1002,16 @@ impl Engine {
                 Some(d) => d,
             };
             // Duplicate: a pending or active request of the same user, computer and application.
-            let facts = args
-                .launch
-                .facts()
-                .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            let (mut norm, facts) = match grabbed {
+                Some((text, resolved, facts)) => (Some((text, resolved)), facts),
+                None => (
+                    None,
+                    args.launch
+                        .facts()
+                        .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?,
+                ),
+            };
             let platform = st.policy.inner.platform;
-            // Normalized only when the user has another open request to compare with.
-            let mut norm: Option<(String, bool)> = None;
             let (name, sid) = user_of(&args.launch);
             let mine = [name, sid]
                 .into_iter()
@@ -868,8 +1031,26 @@ impl Engine {
                 {
                     continue;
                 }
-                let Some(cover) = Cover::of(r, platform) else {
-                    continue;
+                // The cover computed at submission or activation, if still for this platform.
+                let cached = u32::try_from(slot)
+                    .ok()
+                    .and_then(|s| {
+                        st.cover
+                            .entries
+                            .get(&s)
+                            .or_else(|| st.cover.prepared.get(&s))
+                    })
+                    .filter(|c| c.is_for(platform));
+                let computed;
+                let cover = match cached {
+                    Some(c) => c,
+                    None => match Cover::of(r, platform) {
+                        Some(c) => {
+                            computed = c;
+                            &computed
+                        }
+                        None => continue,
+                    },
                 };
                 let (norm, resolved) = norm.get_or_insert_with(|| {
                     let mut text = String::new();
@@ -898,8 +1079,10 @@ impl Engine {
             // into the request as they are.
             let computer = computer_of(&args.launch).map(str::to_string);
             let launch = std::sync::Arc::new(args.launch);
+            let cover =
+                norm.map(|(text, resolved)| Cover::submitted(&launch, platform, text, resolved));
             let mut req = Request {
-                id: args.id.clone(),
+                id: args.id,
                 origin: Origin::Submitted {
                     launch: std::sync::Arc::clone(&launch),
                     application: decision.application,
@@ -977,7 +1160,12 @@ impl Engine {
                     }
                 }
             }
-            Ok((vec![req], events, args.id))
+            Ok(Change {
+                req,
+                slot: None,
+                events,
+                cover,
+            })
         })
     }
 
@@ -991,7 +1179,8 @@ impl Engine {
         f: impl FnOnce(&State, &mut Request) -> Result<Option<Event>, RequestError>,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            let current = st.get(id)?;
+            let slot = st.slot_of(id)?;
+            let current = st.requests.get(slot).ok_or_else(|| not_found(id))?;
             Self::check_revision(current, opts)?;
             let status = current.status_at(at);
             if status != from {
@@ -1007,7 +1196,12 @@ impl Engine {
             let mut req = current.clone();
             req.revision += 1;
             let event = f(st, &mut req)?;
-            Ok((vec![req], event.into_iter().collect(), id.to_string()))
+            Ok(Change {
+                req,
+                slot: Some(slot),
+                events: event.into_iter().collect(),
+                cover: None,
+            })
         })
     }
 
@@ -1039,7 +1233,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Active;
-            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_by = Some(tagged("admin:", by));
             req.decided_at = Some(at);
             req.not_before = Some(at);
             req.not_after = Some(at + req.duration.to_chrono());
@@ -1076,7 +1270,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Declined;
-            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_by = Some(tagged("admin:", by));
             req.decided_at = Some(at);
             req.reason = reason.map(str::to_string);
             Ok(st.event_for(EventType::RequestDeclined, at, || admin(by), req))
@@ -1229,7 +1423,7 @@ impl Engine {
                 status: Status::Active,
                 submitted_at: at,
                 pending_deadline: None,
-                decided_by: Some(format!("admin:{}", args.by)),
+                decided_by: Some(tagged("admin:", &args.by)),
                 decided_at: Some(at),
                 not_before: Some(at),
                 not_after: Some(at + args.duration.to_chrono()),
@@ -1239,7 +1433,12 @@ impl Engine {
                 revision: 1,
             };
             let event = st.event_for(EventType::GrantCreated, at, || admin(&args.by), &req);
-            Ok((vec![req], event.into_iter().collect(), args.id))
+            Ok(Change {
+                req,
+                slot: None,
+                events: event.into_iter().collect(),
+                cover: None,
+            })
         })
     }
 
@@ -1278,7 +1477,7 @@ impl Engine {
             })
             .collect();
         let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
-        st.commit(changed.clone(), events)?;
+        st.commit(&changed, None, events, None)?;
         let ticket = st.store.take_ticket();
         drop(st);
         Self::wait_durable(ticket)?;
