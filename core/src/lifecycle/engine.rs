@@ -190,21 +190,31 @@ impl std::hash::Hasher for SlotHasher {
 
 type SlotMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<SlotHasher>>;
 
+/// A cover and whether it is indexed (listed under its users or in `wild`): covers of
+/// pending requests, computed at submission, wait unindexed until activation.
+#[derive(Debug)]
+struct Entry {
+    cover: Cover,
+    indexed: bool,
+}
+
 #[derive(Debug, Default)]
 struct CoverIndex {
-    /// Covers of active requests and grants, by slot.
-    entries: SlotMap<Cover>,
-    /// Covers of pending requests computed at submission, by slot, moved to `entries` when
-    /// the request becomes active.
-    prepared: SlotMap<Cover>,
-    by_user: FoldMap<Vec<u32>>,
+    /// Covers of active requests and grants (indexed) and of pending requests (not yet), by slot.
+    entries: SlotMap<Entry>,
+    /// How many entries are indexed.
+    indexed: usize,
     wild: Vec<u32>,
 }
 
-impl Default for FoldMap<Vec<u32>> {
-    fn default() -> Self {
-        FoldMap::new(true)
-    }
+/// The slots listed under one user name or SID (case-insensitive).
+#[derive(Debug, Default)]
+struct UserSlots {
+    /// Every request with this requester (name or SID), for duplicate checks and quotas.
+    requests: Vec<usize>,
+    /// Indexed covers of active requests and grants naming this user (name, SID or literal
+    /// pattern), in activation order.
+    covers: Vec<u32>,
 }
 
 struct State {
@@ -213,8 +223,8 @@ struct State {
     by_id: HashMap<String, usize>,
     /// Slots of requests stored as pending or active.
     open: std::collections::BTreeSet<usize>,
-    /// Every slot by requester (name or SID), for duplicate checks and quotas.
-    by_requester: FoldMap<Vec<usize>>,
+    /// Requests and covers by user name or SID.
+    users: FoldMap<UserSlots>,
     cover: CoverIndex,
     store: Box<dyn Store>,
     sink: Box<dyn AuditSink>,
@@ -443,21 +453,22 @@ impl Coverage for CoverView<'_> {
         let (norm_path, resolved) = (path.text, path.resolved);
         let st = self.state;
         let ix = &st.cover;
-        if ix.entries.is_empty() {
+        if ix.indexed == 0 {
             return;
         }
         let platform = st.policy.inner.platform;
         let (name, sid) = user_of(launch);
         let lists = [
-            name.and_then(|n| ix.by_user.get(n)),
-            sid.and_then(|s| ix.by_user.get(s)),
+            name.and_then(|n| st.users.get(n)).map(|u| &u.covers),
+            sid.and_then(|s| st.users.get(s)).map(|u| &u.covers),
             Some(&ix.wild),
         ];
         for slot in lists.into_iter().flatten().flatten() {
             if out.iter().any(|(s, _)| s == slot) {
                 continue;
             }
-            let (Some(cover), Some(req)) = (ix.entries.get(slot), st.requests.get(*slot as usize))
+            let (Some(Entry { cover, .. }), Some(req)) =
+                (ix.entries.get(slot), st.requests.get(*slot as usize))
             else {
                 continue;
             };
@@ -537,8 +548,9 @@ impl State {
             return;
         };
         let platform = self.policy.inner.platform;
-        let cover = match self.cover.prepared.remove(&slot32) {
-            Some(c) if c.is_for(platform) => c,
+        // The cover computed at submission, unless the platform changed since.
+        let cover = match self.cover.entries.remove(&slot32) {
+            Some(Entry { cover, .. }) if cover.is_for(platform) => cover,
             _ => match Cover::of(req, platform) {
                 Some(c) => c,
                 None => return,
@@ -548,9 +560,9 @@ impl State {
             Cover::Submitted { launch, .. } => {
                 let (name, sid) = user_of(launch);
                 for key in [name, sid].into_iter().flatten() {
-                    self.cover
-                        .by_user
-                        .entry_or_insert_with(key, Vec::new)
+                    self.users
+                        .entry_or_insert_with(key, UserSlots::default)
+                        .covers
                         .push(slot32);
                 }
             }
@@ -558,22 +570,30 @@ impl State {
                 for u in users {
                     match u.literal() {
                         Some(lit) => self
-                            .cover
-                            .by_user
-                            .entry_or_insert_with(lit, Vec::new)
+                            .users
+                            .entry_or_insert_with(lit, UserSlots::default)
+                            .covers
                             .push(slot32),
                         None => self.cover.wild.push(slot32),
                     }
                 }
             }
         }
-        self.cover.entries.insert(slot32, cover);
+        self.cover.entries.insert(
+            slot32,
+            Entry {
+                cover,
+                indexed: true,
+            },
+        );
+        self.cover.indexed += 1;
     }
 
     fn unindex(&mut self, slot: usize) {
         if let Ok(s) = u32::try_from(slot) {
-            self.cover.entries.remove(&s);
-            self.cover.prepared.remove(&s);
+            if self.cover.entries.remove(&s).is_some_and(|e| e.indexed) {
+                self.cover.indexed -= 1;
+            }
             self.cover.wild.retain(|x| *x != s);
         }
     }
@@ -607,15 +627,17 @@ impl State {
                 None => {
                     let slot = self.requests.len();
                     self.by_id.insert(req.id.clone(), slot);
-                    self.by_requester
-                        .entry_or_insert_with(&req.requester, Vec::new)
+                    self.users
+                        .entry_or_insert_with(&req.requester, UserSlots::default)
+                        .requests
                         .push(slot);
                     // Also under the SID, so a launch naming only the SID finds it.
                     if let Some(sid) = req.launch().and_then(|l| user_of(l).1)
                         && !fold_eq(sid, &req.requester)
                     {
-                        self.by_requester
-                            .entry_or_insert_with(sid, Vec::new)
+                        self.users
+                            .entry_or_insert_with(sid, UserSlots::default)
+                            .requests
                             .push(slot);
                     }
                     self.requests.push(req.into_owned());
@@ -625,12 +647,22 @@ impl State {
             if let Some(cover) = prepared
                 && let Ok(s) = u32::try_from(slot)
             {
-                self.cover.prepared.insert(s, cover);
+                self.cover.entries.insert(
+                    s,
+                    Entry {
+                        cover,
+                        indexed: false,
+                    },
+                );
             }
             let status = self.requests.get(slot).map(|r| r.status);
             match status {
                 Some(Status::Active) => {
-                    if !self.cover.entries.contains_key(&(slot as u32)) {
+                    let indexed = u32::try_from(slot)
+                        .ok()
+                        .and_then(|s| self.cover.entries.get(&s))
+                        .is_some_and(|e| e.indexed);
+                    if !indexed {
                         self.index_active(slot);
                     }
                     if !was_open {
@@ -690,10 +722,10 @@ impl State {
 
     fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
         let since = at - per.to_chrono();
-        self.by_requester
+        self.users
             .get(requester)
             .into_iter()
-            .flatten()
+            .flat_map(|u| &u.requests)
             .filter_map(|&s| self.requests.get(s))
             .filter(|r| {
                 r.decided_by
@@ -776,7 +808,7 @@ impl Engine {
             requests: Vec::new(),
             by_id: HashMap::new(),
             open: std::collections::BTreeSet::new(),
-            by_requester: FoldMap::new(true),
+            users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store,
             sink,
@@ -796,7 +828,7 @@ impl Engine {
             requests: Vec::new(),
             by_id: HashMap::new(),
             open: std::collections::BTreeSet::new(),
-            by_requester: FoldMap::new(true),
+            users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store: Box::new(super::MemoryStore),
             sink: Box::new(super::NullSink),
@@ -1016,8 +1048,8 @@ impl Engine {
             let mine = [name, sid]
                 .into_iter()
                 .flatten()
-                .filter_map(|u| st.by_requester.get(u))
-                .flatten();
+                .filter_map(|u| st.users.get(u))
+                .flat_map(|u| &u.requests);
             let mut seen = std::collections::HashSet::new();
             for &slot in mine {
                 if !seen.insert(slot) {
@@ -1034,12 +1066,8 @@ impl Engine {
                 // The cover computed at submission or activation, if still for this platform.
                 let cached = u32::try_from(slot)
                     .ok()
-                    .and_then(|s| {
-                        st.cover
-                            .entries
-                            .get(&s)
-                            .or_else(|| st.cover.prepared.get(&s))
-                    })
+                    .and_then(|s| st.cover.entries.get(&s))
+                    .map(|e| &e.cover)
                     .filter(|c| c.is_for(platform));
                 let computed;
                 let cover = match cached {
