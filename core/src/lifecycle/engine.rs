@@ -207,22 +207,119 @@ struct CoverIndex {
     wild: Vec<u32>,
 }
 
+/// A list of slots in insertion order that holds one slot without allocating (most users,
+/// and every id, have one).
+#[derive(Debug, Default, Clone)]
+enum SlotList<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> SlotList<T> {
+    fn push(&mut self, v: T) {
+        match self {
+            SlotList::Empty => *self = SlotList::One(v),
+            SlotList::One(a) => *self = SlotList::Many(vec![*a, v]),
+            SlotList::Many(vs) => vs.push(v),
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        match self {
+            SlotList::Empty => &[],
+            SlotList::One(a) => std::slice::from_ref(a),
+            SlotList::Many(vs) => vs,
+        }
+    }
+}
+
 /// The slots listed under one user name or SID (case-insensitive).
 #[derive(Debug, Default)]
 struct UserSlots {
     /// Every request with this requester (name or SID), for duplicate checks and quotas.
-    requests: Vec<usize>,
+    requests: SlotList<usize>,
     /// Indexed covers of active requests and grants naming this user (name, SID or literal
     /// pattern), in activation order.
-    covers: Vec<u32>,
+    covers: SlotList<u32>,
+}
+
+/// A set of slots as a bitmap (slots are dense: one bit per request), iterated in slot order.
+#[derive(Debug, Default)]
+struct SlotSet {
+    words: Vec<u64>,
+}
+
+impl SlotSet {
+    fn insert(&mut self, slot: usize) {
+        let word = slot / 64;
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        if let Some(w) = self.words.get_mut(word) {
+            *w |= 1 << (slot % 64);
+        }
+    }
+
+    fn remove(&mut self, slot: usize) {
+        if let Some(w) = self.words.get_mut(slot / 64) {
+            *w &= !(1 << (slot % 64));
+        }
+    }
+
+    /// The slots in increasing order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(i * 64 + bit)
+            })
+        })
+    }
+}
+
+/// Slots by request id, keyed by the id's SipHash with random keys (as `HashMap` hashes
+/// strings, so ids chosen to collide do not degrade it): the map keeps no copy of the id and
+/// grows without hashing strings again; a lookup compares the ids of the slots found.
+#[derive(Default)]
+struct IdIndex {
+    keys: std::collections::hash_map::RandomState,
+    slots: HashMap<u64, SlotList<usize>, std::hash::BuildHasherDefault<SlotHasher>>,
+}
+
+impl IdIndex {
+    fn get(&self, id: &str, requests: &[Request]) -> Option<usize> {
+        use std::hash::BuildHasher;
+        self.slots
+            .get(&self.keys.hash_one(id))?
+            .as_slice()
+            .iter()
+            .copied()
+            .find(|&s| requests.get(s).is_some_and(|r| r.id == id))
+    }
+
+    /// Lists a new id (not listed yet).
+    fn insert(&mut self, id: &str, slot: usize) {
+        use std::hash::BuildHasher;
+        self.slots
+            .entry(self.keys.hash_one(id))
+            .or_default()
+            .push(slot);
+    }
 }
 
 struct State {
     policy: CompiledPolicy,
     requests: Vec<Request>,
-    by_id: HashMap<String, usize>,
+    by_id: IdIndex,
     /// Slots of requests stored as pending or active.
-    open: std::collections::BTreeSet<usize>,
+    open: SlotSet,
     /// Requests and covers by user name or SID.
     users: FoldMap<UserSlots>,
     cover: CoverIndex,
@@ -459,9 +556,11 @@ impl Coverage for CoverView<'_> {
         let platform = st.policy.inner.platform;
         let (name, sid) = user_of(launch);
         let lists = [
-            name.and_then(|n| st.users.get(n)).map(|u| &u.covers),
-            sid.and_then(|s| st.users.get(s)).map(|u| &u.covers),
-            Some(&ix.wild),
+            name.and_then(|n| st.users.get(n))
+                .map(|u| u.covers.as_slice()),
+            sid.and_then(|s| st.users.get(s))
+                .map(|u| u.covers.as_slice()),
+            Some(ix.wild.as_slice()),
         ];
         for slot in lists.into_iter().flatten().flatten() {
             if out.iter().any(|(s, _)| s == slot) {
@@ -612,7 +711,7 @@ impl State {
             let known = known.filter(|&s| self.requests.get(s).is_some_and(|r| r.id == req.id));
             // Whether the slot is in `open` already (it holds exactly the pending and active).
             let mut was_open = false;
-            let slot = match known.or_else(|| self.by_id.get(&req.id).copied()) {
+            let slot = match known.or_else(|| self.by_id.get(&req.id, &self.requests)) {
                 Some(slot) => {
                     if let Some(r) = self.requests.get_mut(slot) {
                         was_open = matches!(r.status, Status::Pending | Status::Active);
@@ -626,7 +725,7 @@ impl State {
                 }
                 None => {
                     let slot = self.requests.len();
-                    self.by_id.insert(req.id.clone(), slot);
+                    self.by_id.insert(&req.id, slot);
                     self.users
                         .entry_or_insert_with(&req.requester, UserSlots::default)
                         .requests
@@ -675,7 +774,7 @@ impl State {
                     }
                 }
                 _ => {
-                    self.open.remove(&slot);
+                    self.open.remove(slot);
                     self.unindex(slot);
                 }
             }
@@ -711,13 +810,15 @@ impl State {
 
     fn get(&self, id: &str) -> Result<&Request, RequestError> {
         self.by_id
-            .get(id)
-            .and_then(|&s| self.requests.get(s))
+            .get(id, &self.requests)
+            .and_then(|s| self.requests.get(s))
             .ok_or_else(|| not_found(id))
     }
 
     fn slot_of(&self, id: &str) -> Result<usize, RequestError> {
-        self.by_id.get(id).copied().ok_or_else(|| not_found(id))
+        self.by_id
+            .get(id, &self.requests)
+            .ok_or_else(|| not_found(id))
     }
 
     fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
@@ -725,7 +826,7 @@ impl State {
         self.users
             .get(requester)
             .into_iter()
-            .flat_map(|u| &u.requests)
+            .flat_map(|u| u.requests.as_slice())
             .filter_map(|&s| self.requests.get(s))
             .filter(|r| {
                 r.decided_by
@@ -806,8 +907,8 @@ impl Engine {
         let mut state = State {
             policy,
             requests: Vec::new(),
-            by_id: HashMap::new(),
-            open: std::collections::BTreeSet::new(),
+            by_id: IdIndex::default(),
+            open: SlotSet::default(),
             users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store,
@@ -826,8 +927,8 @@ impl Engine {
         let state = State {
             policy,
             requests: Vec::new(),
-            by_id: HashMap::new(),
-            open: std::collections::BTreeSet::new(),
+            by_id: IdIndex::default(),
+            open: SlotSet::default(),
             users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store: Box::new(super::MemoryStore),
@@ -889,19 +990,26 @@ impl Engine {
         {
             return prev.clone();
         }
-        let result = f(&mut st).and_then(|change| {
-            let Change {
-                req,
-                slot,
-                events,
-                cover,
-            } = change;
-            st.commit(std::slice::from_ref(&req), slot, events, cover)?;
-            // The stored copy reused its own buffers; this one is the caller's.
-            let mut req = req;
-            req.status = req.status_at(at);
-            Ok(req)
-        });
+        let result = match f(&mut st) {
+            Ok(mut change) => {
+                let events = std::mem::take(&mut change.events);
+                let cover = change.cover.take();
+                match st.commit(
+                    std::slice::from_ref(&change.req),
+                    change.slot,
+                    events,
+                    cover,
+                ) {
+                    Ok(()) => {
+                        // The stored copy reused its own buffers; this one is the caller's.
+                        change.req.status = change.req.status_at(at);
+                        Ok(change.req)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
         if let Some(key) = &opts.idempotency_key {
             st.idem.insert(key.clone(), result.clone());
         }
@@ -947,7 +1055,7 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            if st.by_id.contains_key(&args.id) {
+            if st.by_id.get(&args.id, &st.requests).is_some() {
                 return Err(err(
                     ErrorCode::DuplicateId,
                     format!("the id '{}' is already used", args.id),
@@ -1049,7 +1157,7 @@ impl Engine {
                 .into_iter()
                 .flatten()
                 .filter_map(|u| st.users.get(u))
-                .flat_map(|u| &u.requests);
+                .flat_map(|u| u.requests.as_slice());
             let mut seen = std::collections::HashSet::new();
             for &slot in mine {
                 if !seen.insert(slot) {
@@ -1417,7 +1525,7 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            if st.by_id.contains_key(&args.id) {
+            if st.by_id.get(&args.id, &st.requests).is_some() {
                 return Err(err(
                     ErrorCode::DuplicateId,
                     format!("the id '{}' is already used", args.id),
@@ -1475,7 +1583,7 @@ impl Engine {
     pub fn tick(&self, at: DateTime<Utc>) -> Result<Vec<Request>, RequestError> {
         let mut st = self.lock();
         let mut due: Vec<(DateTime<Utc>, Request)> = Vec::new();
-        for &slot in &st.open {
+        for slot in st.open.iter() {
             let Some(r) = st.requests.get(slot) else {
                 continue;
             };
@@ -1579,7 +1687,7 @@ impl Engine {
         let mut out: Vec<Request> = st
             .open
             .iter()
-            .filter_map(|&s| st.requests.get(s))
+            .filter_map(|s| st.requests.get(s))
             .filter(|r| r.status_at(at) == status)
             .map(|r| r.at(at))
             .collect();
@@ -1612,5 +1720,44 @@ impl Engine {
             .filter(|r| filter.until.is_none_or(|u| r.submitted_at < u))
             .map(|r| r.at(at))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SlotList, SlotSet};
+
+    #[test]
+    fn slot_set_iterates_like_an_ordered_set() {
+        let mut set = SlotSet::default();
+        let mut model = std::collections::BTreeSet::new();
+        for (i, slot) in [5usize, 0, 63, 64, 200, 5, 127, 128, 1000]
+            .into_iter()
+            .enumerate()
+        {
+            if i % 3 == 2 {
+                set.remove(slot);
+                model.remove(&slot);
+            } else {
+                set.insert(slot);
+                model.insert(slot);
+            }
+            assert_eq!(
+                set.iter().collect::<Vec<_>>(),
+                model.iter().copied().collect::<Vec<_>>()
+            );
+        }
+        set.remove(5000);
+        assert_eq!(set.iter().count(), model.len());
+    }
+
+    #[test]
+    fn slot_list_keeps_insertion_order() {
+        let mut list = SlotList::default();
+        assert!(list.as_slice().is_empty());
+        for n in [3u32, 1, 2] {
+            list.push(n);
+        }
+        assert_eq!(list.as_slice(), &[3, 1, 2]);
     }
 }
