@@ -1,10 +1,12 @@
 //! Drives submit → approve in memory for profiling:
 //! `valgrind --tool=callgrind target/release/examples/lifecycle_profile 20000`.
+//! A second argument `file` or `group` runs the same loop over a `FileStore` in a temporary
+//! directory (one `fdatasync` per command, or group commit) for its instruction count.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{DateTime, Utc};
-use jitaccess::lifecycle::{Engine, SubmitArgs};
+use jitaccess::lifecycle::{Engine, FileStore, NullSink, SubmitArgs};
 use jitaccess::{Launch, Policy};
 
 fn main() {
@@ -17,7 +19,20 @@ fn main() {
     )
     .unwrap()
     .compile();
-    let engine = Engine::in_memory(policy);
+    let dir = std::env::temp_dir().join(format!("lifecycle_profile_{}", std::process::id()));
+    let engine = match std::env::args().nth(2).as_deref() {
+        None => Engine::in_memory(policy),
+        Some(kind) => {
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("journal");
+            let store = match kind {
+                "file" => FileStore::open(&path).unwrap(),
+                "group" => FileStore::open_group_commit(&path).unwrap(),
+                other => panic!("unknown store '{other}' (file or group)"),
+            };
+            Engine::new(policy, Box::new(store), Box::new(NullSink)).unwrap()
+        }
+    };
     let at: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
     let template = Launch::from_json(r#"{"user":{"name":"CORP\\u"},"computer":{"name":"PC"},"path":"C:\\Program Files\\Contoso\\tool.exe","signer":{"publisher":"Contoso","valid":true},"version":{"productName":"Tool"}}"#).unwrap();
     let start = std::time::Instant::now();
@@ -40,4 +55,6 @@ fn main() {
         "{n} submit+approve pairs in {e:?}: {:.0} pairs/s",
         n as f64 / e.as_secs_f64()
     );
+    drop(engine);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,9 @@
 //! The engine facade: policy + requests + store + audit sink, with clock-free commands.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
@@ -140,13 +142,15 @@ pub struct HistoryFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
-/// What an active request or grant covers, precomputed at activation.
+/// What an active request or grant covers, precomputed at activation (or at submission,
+/// from the path the submission's evaluation normalized).
 #[derive(Debug)]
 enum Cover {
     Submitted {
-        name: Option<String>,
-        sid: Option<String>,
-        computer: Option<String>,
+        /// The request's launch: its user and computer are compared.
+        launch: Arc<Launch>,
+        /// The platform the path was normalized for.
+        platform: paths::Platform,
         sha256: Option<[u8; 32]>,
         path: Option<String>,
         /// `Some` when the request had a valid signer: the thumbprint must be the same.
@@ -159,27 +163,165 @@ enum Cover {
     },
 }
 
+/// A hasher for the engine's own slot numbers (sequential, never chosen by a caller, so
+/// hash flooding is no concern): one multiplication instead of SipHash.
+#[derive(Default, Clone, Copy)]
+struct SlotHasher(u64);
+
+impl std::hash::Hasher for SlotHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type SlotMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<SlotHasher>>;
+
+/// A cover and whether it is indexed (listed under its users or in `wild`): covers of
+/// pending requests, computed at submission, wait unindexed until activation.
+#[derive(Debug)]
+struct Entry {
+    cover: Cover,
+    indexed: bool,
+}
+
 #[derive(Debug, Default)]
 struct CoverIndex {
-    entries: HashMap<u32, Cover>,
-    by_user: FoldMap<Vec<u32>>,
+    /// Covers of active requests and grants (indexed) and of pending requests (not yet), by slot.
+    entries: SlotMap<Entry>,
+    /// How many entries are indexed.
+    indexed: usize,
     wild: Vec<u32>,
 }
 
-impl Default for FoldMap<Vec<u32>> {
-    fn default() -> Self {
-        FoldMap::new(true)
+/// A list of slots in insertion order that holds one slot without allocating (most users,
+/// and every id, have one).
+#[derive(Debug, Default, Clone)]
+enum SlotList<T> {
+    #[default]
+    Empty,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Copy> SlotList<T> {
+    fn push(&mut self, v: T) {
+        match self {
+            SlotList::Empty => *self = SlotList::One(v),
+            SlotList::One(a) => *self = SlotList::Many(vec![*a, v]),
+            SlotList::Many(vs) => vs.push(v),
+        }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        match self {
+            SlotList::Empty => &[],
+            SlotList::One(a) => std::slice::from_ref(a),
+            SlotList::Many(vs) => vs,
+        }
+    }
+}
+
+/// The slots listed under one user name or SID (case-insensitive).
+#[derive(Debug, Default)]
+struct UserSlots {
+    /// Every request with this requester (name or SID), for duplicate checks and quotas.
+    requests: SlotList<usize>,
+    /// Indexed covers of active requests and grants naming this user (name, SID or literal
+    /// pattern), in activation order.
+    covers: SlotList<u32>,
+}
+
+/// A set of slots as a bitmap (slots are dense: one bit per request), iterated in slot order.
+#[derive(Debug, Default)]
+struct SlotSet {
+    words: Vec<u64>,
+}
+
+impl SlotSet {
+    fn insert(&mut self, slot: usize) {
+        let word = slot / 64;
+        if word >= self.words.len() {
+            self.words.resize(word + 1, 0);
+        }
+        if let Some(w) = self.words.get_mut(word) {
+            *w |= 1 << (slot % 64);
+        }
+    }
+
+    fn remove(&mut self, slot: usize) {
+        if let Some(w) = self.words.get_mut(slot / 64) {
+            *w &= !(1 << (slot % 64));
+        }
+    }
+
+    /// The slots in increasing order.
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(i * 64 + bit)
+            })
+        })
+    }
+}
+
+/// Slots by request id, keyed by the id's SipHash with random keys (as `HashMap` hashes
+/// strings, so ids chosen to collide do not degrade it): the map keeps no copy of the id and
+/// grows without hashing strings again; a lookup compares the ids of the slots found.
+#[derive(Default)]
+struct IdIndex {
+    keys: std::collections::hash_map::RandomState,
+    slots: HashMap<u64, SlotList<usize>, std::hash::BuildHasherDefault<SlotHasher>>,
+}
+
+impl IdIndex {
+    fn get(&self, id: &str, requests: &[Request]) -> Option<usize> {
+        use std::hash::BuildHasher;
+        self.slots
+            .get(&self.keys.hash_one(id))?
+            .as_slice()
+            .iter()
+            .copied()
+            .find(|&s| requests.get(s).is_some_and(|r| r.id == id))
+    }
+
+    /// Lists a new id (not listed yet).
+    fn insert(&mut self, id: &str, slot: usize) {
+        use std::hash::BuildHasher;
+        self.slots
+            .entry(self.keys.hash_one(id))
+            .or_default()
+            .push(slot);
     }
 }
 
 struct State {
     policy: CompiledPolicy,
     requests: Vec<Request>,
-    by_id: HashMap<String, usize>,
+    by_id: IdIndex,
     /// Slots of requests stored as pending or active.
-    open: std::collections::BTreeSet<usize>,
-    /// Every slot by requester (name or SID), for duplicate checks and quotas.
-    by_requester: FoldMap<Vec<usize>>,
+    open: SlotSet,
+    /// Requests and covers by user name or SID.
+    users: FoldMap<UserSlots>,
     cover: CoverIndex,
     store: Box<dyn Store>,
     sink: Box<dyn AuditSink>,
@@ -222,6 +364,10 @@ fn err(code: ErrorCode, message: impl Into<String>) -> RequestError {
     RequestError::new(code, message)
 }
 
+fn not_found(id: &str) -> RequestError {
+    err(ErrorCode::NotFound, format!("no request has the id '{id}'"))
+}
+
 fn user_of(launch: &Launch) -> (Option<&str>, Option<&str>) {
     let u = launch.user.as_ref();
     (
@@ -243,21 +389,43 @@ fn same_opt(a: Option<&str>, b: Option<&str>) -> bool {
 }
 
 impl Cover {
+    /// The cover of a submitted launch whose path normalizes (for `platform`) to `norm`.
+    fn submitted(
+        launch: &Arc<Launch>,
+        platform: paths::Platform,
+        norm: String,
+        resolved: bool,
+    ) -> Cover {
+        let signer = launch.signer.as_ref().filter(|s| s.valid);
+        Cover::Submitted {
+            launch: Arc::clone(launch),
+            platform,
+            sha256: launch.sha256.as_deref().and_then(parse_hex32),
+            path: resolved.then_some(norm),
+            thumbprint: signer.map(|s| s.thumbprint.as_deref().and_then(parse_hex32)),
+        }
+    }
+
+    /// Whether this cover is what [`Cover::of`] computes for `platform` (a replaced policy may
+    /// change the platform; grants do not depend on it).
+    fn is_for(&self, platform: paths::Platform) -> bool {
+        match self {
+            Cover::Submitted { platform: p, .. } => *p == platform,
+            Cover::Granted { .. } => true,
+        }
+    }
+
     fn of(req: &Request, platform: paths::Platform) -> Option<Cover> {
         match &req.origin {
             Origin::Submitted { launch, .. } => {
-                let (name, sid) = user_of(launch);
                 let mut norm = String::new();
                 let facts = paths::normalize_launch(platform, &launch.path, &mut norm);
-                let signer = launch.signer.as_ref().filter(|s| s.valid);
-                Some(Cover::Submitted {
-                    name: name.map(str::to_string),
-                    sid: sid.map(str::to_string),
-                    computer: computer_of(launch).map(str::to_string),
-                    sha256: launch.sha256.as_deref().and_then(parse_hex32),
-                    path: facts.unresolved.is_none().then_some(norm),
-                    thumbprint: signer.map(|s| s.thumbprint.as_deref().and_then(parse_hex32)),
-                })
+                Some(Cover::submitted(
+                    launch,
+                    platform,
+                    norm,
+                    facts.unresolved.is_none(),
+                ))
             }
             Origin::Granted {
                 users,
@@ -284,16 +452,17 @@ impl Cover {
         let (name, sid) = user_of(launch);
         match self {
             Cover::Submitted {
-                name: rn,
-                sid: rs,
-                computer,
+                launch: mine,
                 sha256,
                 path,
                 thumbprint,
+                ..
             } => {
-                let same_user = (rn.is_some() && same_opt(rn.as_deref(), name))
-                    || (rs.is_some() && same_opt(rs.as_deref(), sid));
-                if !same_user || !same_opt(computer.as_deref(), computer_of(launch)) {
+                let (rn, rs) = user_of(mine);
+                let computer = computer_of(mine);
+                let same_user =
+                    (rn.is_some() && same_opt(rn, name)) || (rs.is_some() && same_opt(rs, sid));
+                if !same_user || !same_opt(computer, computer_of(launch)) {
                     return false;
                 }
                 if let Some(h) = sha256 {
@@ -332,6 +501,38 @@ impl Cover {
     }
 }
 
+/// What a command changes: one request (returned to the caller as it reads at the command's
+/// time), its events, and the cover computed at its submission.
+struct Change {
+    req: Request,
+    /// The request's slot when it is already stored.
+    slot: Option<usize>,
+    events: Vec<Event>,
+    cover: Option<Cover>,
+}
+
+/// A coverage that covers nothing and keeps the normalized path and the facts of the
+/// evaluation, so `submit` does not normalize the launch again (same decision as
+/// `CompiledPolicy::evaluate`: no grant is added).
+#[derive(Default)]
+struct PathGrab {
+    seen: RefCell<Option<(String, bool, Facts)>>,
+}
+
+impl Coverage for PathGrab {
+    fn covering(
+        &self,
+        _launch: &Launch,
+        path: NormPath<'_>,
+        facts: &Facts,
+        _at: DateTime<Utc>,
+        _app_holds: &dyn Fn(&str) -> bool,
+        _out: &mut Vec<(u32, String)>,
+    ) {
+        *self.seen.borrow_mut() = Some((path.text.to_string(), path.resolved, *facts));
+    }
+}
+
 struct CoverView<'a> {
     state: &'a State,
 }
@@ -349,21 +550,24 @@ impl Coverage for CoverView<'_> {
         let (norm_path, resolved) = (path.text, path.resolved);
         let st = self.state;
         let ix = &st.cover;
-        if ix.entries.is_empty() {
+        if ix.indexed == 0 {
             return;
         }
         let platform = st.policy.inner.platform;
         let (name, sid) = user_of(launch);
         let lists = [
-            name.and_then(|n| ix.by_user.get(n)),
-            sid.and_then(|s| ix.by_user.get(s)),
-            Some(&ix.wild),
+            name.and_then(|n| st.users.get(n))
+                .map(|u| u.covers.as_slice()),
+            sid.and_then(|s| st.users.get(s))
+                .map(|u| u.covers.as_slice()),
+            Some(ix.wild.as_slice()),
         ];
         for slot in lists.into_iter().flatten().flatten() {
             if out.iter().any(|(s, _)| s == slot) {
                 continue;
             }
-            let (Some(cover), Some(req)) = (ix.entries.get(slot), st.requests.get(*slot as usize))
+            let (Some(Entry { cover, .. }), Some(req)) =
+                (ix.entries.get(slot), st.requests.get(*slot as usize))
             else {
                 continue;
             };
@@ -442,15 +646,22 @@ impl State {
         let Ok(slot32) = u32::try_from(slot) else {
             return;
         };
-        let Some(cover) = Cover::of(req, self.policy.inner.platform) else {
-            return;
+        let platform = self.policy.inner.platform;
+        // The cover computed at submission, unless the platform changed since.
+        let cover = match self.cover.entries.remove(&slot32) {
+            Some(Entry { cover, .. }) if cover.is_for(platform) => cover,
+            _ => match Cover::of(req, platform) {
+                Some(c) => c,
+                None => return,
+            },
         };
         match &cover {
-            Cover::Submitted { name, sid, .. } => {
+            Cover::Submitted { launch, .. } => {
+                let (name, sid) = user_of(launch);
                 for key in [name, sid].into_iter().flatten() {
-                    self.cover
-                        .by_user
-                        .entry_or_insert_with(key, Vec::new)
+                    self.users
+                        .entry_or_insert_with(key, UserSlots::default)
+                        .covers
                         .push(slot32);
                 }
             }
@@ -458,21 +669,30 @@ impl State {
                 for u in users {
                     match u.literal() {
                         Some(lit) => self
-                            .cover
-                            .by_user
-                            .entry_or_insert_with(lit, Vec::new)
+                            .users
+                            .entry_or_insert_with(lit, UserSlots::default)
+                            .covers
                             .push(slot32),
                         None => self.cover.wild.push(slot32),
                     }
                 }
             }
         }
-        self.cover.entries.insert(slot32, cover);
+        self.cover.entries.insert(
+            slot32,
+            Entry {
+                cover,
+                indexed: true,
+            },
+        );
+        self.cover.indexed += 1;
     }
 
     fn unindex(&mut self, slot: usize) {
         if let Ok(s) = u32::try_from(slot) {
-            self.cover.entries.remove(&s);
+            if self.cover.entries.remove(&s).is_some_and(|e| e.indexed) {
+                self.cover.indexed -= 1;
+            }
             self.cover.wild.retain(|x| *x != s);
         }
     }
@@ -480,52 +700,96 @@ impl State {
     /// Applies new versions of requests (already stored and audited) to memory and indexes.
     fn apply(&mut self, changed: Vec<Request>) {
         for req in changed {
-            let slot = match self.by_id.get(&req.id) {
-                Some(&slot) => {
+            self.apply_one(Cow::Owned(req), None, None);
+        }
+    }
+
+    /// Applies the new version of one request; `known` is its slot if the caller knows it,
+    /// `prepared` its cover computed at submission.
+    fn apply_one(&mut self, req: Cow<'_, Request>, known: Option<usize>, prepared: Option<Cover>) {
+        {
+            let known = known.filter(|&s| self.requests.get(s).is_some_and(|r| r.id == req.id));
+            // Whether the slot is in `open` already (it holds exactly the pending and active).
+            let mut was_open = false;
+            let slot = match known.or_else(|| self.by_id.get(&req.id, &self.requests)) {
+                Some(slot) => {
                     if let Some(r) = self.requests.get_mut(slot) {
-                        *r = req;
+                        was_open = matches!(r.status, Status::Pending | Status::Active);
+                        match req {
+                            Cow::Owned(n) => *r = n,
+                            // Reuses the stored request's buffers.
+                            Cow::Borrowed(n) => r.assign_from(n),
+                        }
                     }
                     slot
                 }
                 None => {
                     let slot = self.requests.len();
-                    self.by_id.insert(req.id.clone(), slot);
-                    self.by_requester
-                        .entry_or_insert_with(&req.requester, Vec::new)
+                    self.by_id.insert(&req.id, slot);
+                    self.users
+                        .entry_or_insert_with(&req.requester, UserSlots::default)
+                        .requests
                         .push(slot);
                     // Also under the SID, so a launch naming only the SID finds it.
                     if let Some(sid) = req.launch().and_then(|l| user_of(l).1)
                         && !fold_eq(sid, &req.requester)
                     {
-                        self.by_requester
-                            .entry_or_insert_with(sid, Vec::new)
+                        self.users
+                            .entry_or_insert_with(sid, UserSlots::default)
+                            .requests
                             .push(slot);
                     }
-                    self.requests.push(req);
+                    self.requests.push(req.into_owned());
                     slot
                 }
             };
+            if let Some(cover) = prepared
+                && let Ok(s) = u32::try_from(slot)
+            {
+                self.cover.entries.insert(
+                    s,
+                    Entry {
+                        cover,
+                        indexed: false,
+                    },
+                );
+            }
             let status = self.requests.get(slot).map(|r| r.status);
             match status {
                 Some(Status::Active) => {
-                    if !self.cover.entries.contains_key(&(slot as u32)) {
+                    let indexed = u32::try_from(slot)
+                        .ok()
+                        .and_then(|s| self.cover.entries.get(&s))
+                        .is_some_and(|e| e.indexed);
+                    if !indexed {
                         self.index_active(slot);
                     }
-                    self.open.insert(slot);
+                    if !was_open {
+                        self.open.insert(slot);
+                    }
                 }
                 Some(Status::Pending) => {
-                    self.open.insert(slot);
+                    if !was_open {
+                        self.open.insert(slot);
+                    }
                 }
                 _ => {
-                    self.open.remove(&slot);
+                    self.open.remove(slot);
                     self.unindex(slot);
                 }
             }
         }
     }
 
-    /// Audits, stores and applies a transition.
-    fn commit(&mut self, changed: Vec<Request>, events: Vec<Event>) -> Result<(), RequestError> {
+    /// Audits, stores and applies a transition; `slot` is the slot of `changed[0]` if it is
+    /// stored already, `prepared` its cover computed at its submission.
+    fn commit(
+        &mut self,
+        changed: &[Request],
+        slot: Option<usize>,
+        events: Vec<Event>,
+        mut prepared: Option<Cover>,
+    ) -> Result<(), RequestError> {
         for e in &events {
             self.sink.record(e).map_err(|m| {
                 err(
@@ -535,25 +799,34 @@ impl State {
             })?;
         }
         self.store
-            .save(&changed)
+            .save(changed)
             .map_err(|e| err(ErrorCode::StorageFailed, e.to_string()))?;
-        self.apply(changed);
+        let mut slot = slot;
+        for req in changed {
+            self.apply_one(Cow::Borrowed(req), slot.take(), prepared.take());
+        }
         Ok(())
     }
 
     fn get(&self, id: &str) -> Result<&Request, RequestError> {
         self.by_id
-            .get(id)
-            .and_then(|&s| self.requests.get(s))
-            .ok_or_else(|| err(ErrorCode::NotFound, format!("no request has the id '{id}'")))
+            .get(id, &self.requests)
+            .and_then(|s| self.requests.get(s))
+            .ok_or_else(|| not_found(id))
+    }
+
+    fn slot_of(&self, id: &str) -> Result<usize, RequestError> {
+        self.by_id
+            .get(id, &self.requests)
+            .ok_or_else(|| not_found(id))
     }
 
     fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
         let since = at - per.to_chrono();
-        self.by_requester
+        self.users
             .get(requester)
             .into_iter()
-            .flatten()
+            .flat_map(|u| u.requests.as_slice())
             .filter_map(|&s| self.requests.get(s))
             .filter(|r| {
                 r.decided_by
@@ -587,6 +860,14 @@ fn app_info(launch: &Launch) -> AppInfo {
         product: launch.version.as_ref().and_then(|v| v.product_name.clone()),
         file_version: launch.version.as_ref().and_then(|v| v.file_version.clone()),
     }
+}
+
+/// `prefix` followed by `name`, in one allocation (no formatting machinery).
+fn tagged(prefix: &str, name: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + name.len());
+    s.push_str(prefix);
+    s.push_str(name);
+    s
 }
 
 fn admin(by: &str) -> Actor {
@@ -626,9 +907,9 @@ impl Engine {
         let mut state = State {
             policy,
             requests: Vec::new(),
-            by_id: HashMap::new(),
-            open: std::collections::BTreeSet::new(),
-            by_requester: FoldMap::new(true),
+            by_id: IdIndex::default(),
+            open: SlotSet::default(),
+            users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store,
             sink,
@@ -646,9 +927,9 @@ impl Engine {
         let state = State {
             policy,
             requests: Vec::new(),
-            by_id: HashMap::new(),
-            open: std::collections::BTreeSet::new(),
-            by_requester: FoldMap::new(true),
+            by_id: IdIndex::default(),
+            open: SlotSet::default(),
+            users: FoldMap::new(true),
             cover: CoverIndex::default(),
             store: Box::new(super::MemoryStore),
             sink: Box::new(super::NullSink),
@@ -701,7 +982,7 @@ impl Engine {
         &self,
         opts: &CommandOptions,
         at: DateTime<Utc>,
-        f: impl FnOnce(&mut State) -> Result<(Vec<Request>, Vec<Event>, String), RequestError>,
+        f: impl FnOnce(&mut State) -> Result<Change, RequestError>,
     ) -> Result<Request, RequestError> {
         let mut st = self.lock();
         if let Some(key) = &opts.idempotency_key
@@ -709,10 +990,26 @@ impl Engine {
         {
             return prev.clone();
         }
-        let result = f(&mut st).and_then(|(changed, events, id)| {
-            st.commit(changed, events)?;
-            st.get(&id).map(|r| r.at(at))
-        });
+        let result = match f(&mut st) {
+            Ok(mut change) => {
+                let events = std::mem::take(&mut change.events);
+                let cover = change.cover.take();
+                match st.commit(
+                    std::slice::from_ref(&change.req),
+                    change.slot,
+                    events,
+                    cover,
+                ) {
+                    Ok(()) => {
+                        // The stored copy reused its own buffers; this one is the caller's.
+                        change.req.status = change.req.status_at(at);
+                        Ok(change.req)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
         if let Some(key) = &opts.idempotency_key {
             st.idem.insert(key.clone(), result.clone());
         }
@@ -758,16 +1055,19 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            if st.by_id.contains_key(&args.id) {
+            if st.by_id.get(&args.id, &st.requests).is_some() {
                 return Err(err(
                     ErrorCode::DuplicateId,
                     format!("the id '{}' is already used", args.id),
                 ));
             }
+            // Evaluated as `CompiledPolicy::evaluate` does, keeping the normalized path.
+            let grab = PathGrab::default();
             let decision = st
                 .policy
-                .evaluate(&args.launch, at)
+                .evaluate_inner(&args.launch, at, Some(&grab))
                 .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            let grabbed = grab.seen.into_inner();
             match decision.outcome {
                 Outcome::Request => {}
                 Outcome::Deny => {
@@ -842,19 +1142,22 @@ impl Engine {
                 Some(d) => d,
             };
             // Duplicate: a pending or active request of the same user, computer and application.
-            let facts = args
-                .launch
-                .facts()
-                .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?;
+            let (mut norm, facts) = match grabbed {
+                Some((text, resolved, facts)) => (Some((text, resolved)), facts),
+                None => (
+                    None,
+                    args.launch
+                        .facts()
+                        .map_err(|e| err(ErrorCode::NotRequestable, e.to_string()))?,
+                ),
+            };
             let platform = st.policy.inner.platform;
-            // Normalized only when the user has another open request to compare with.
-            let mut norm: Option<(String, bool)> = None;
             let (name, sid) = user_of(&args.launch);
             let mine = [name, sid]
                 .into_iter()
                 .flatten()
-                .filter_map(|u| st.by_requester.get(u))
-                .flatten();
+                .filter_map(|u| st.users.get(u))
+                .flat_map(|u| u.requests.as_slice());
             let mut seen = std::collections::HashSet::new();
             for &slot in mine {
                 if !seen.insert(slot) {
@@ -868,8 +1171,22 @@ impl Engine {
                 {
                     continue;
                 }
-                let Some(cover) = Cover::of(r, platform) else {
-                    continue;
+                // The cover computed at submission or activation, if still for this platform.
+                let cached = u32::try_from(slot)
+                    .ok()
+                    .and_then(|s| st.cover.entries.get(&s))
+                    .map(|e| &e.cover)
+                    .filter(|c| c.is_for(platform));
+                let computed;
+                let cover = match cached {
+                    Some(c) => c,
+                    None => match Cover::of(r, platform) {
+                        Some(c) => {
+                            computed = c;
+                            &computed
+                        }
+                        None => continue,
+                    },
                 };
                 let (norm, resolved) = norm.get_or_insert_with(|| {
                     let mut text = String::new();
@@ -898,8 +1215,10 @@ impl Engine {
             // into the request as they are.
             let computer = computer_of(&args.launch).map(str::to_string);
             let launch = std::sync::Arc::new(args.launch);
+            let cover =
+                norm.map(|(text, resolved)| Cover::submitted(&launch, platform, text, resolved));
             let mut req = Request {
-                id: args.id.clone(),
+                id: args.id,
                 origin: Origin::Submitted {
                     launch: std::sync::Arc::clone(&launch),
                     application: decision.application,
@@ -977,7 +1296,12 @@ impl Engine {
                     }
                 }
             }
-            Ok((vec![req], events, args.id))
+            Ok(Change {
+                req,
+                slot: None,
+                events,
+                cover,
+            })
         })
     }
 
@@ -991,7 +1315,8 @@ impl Engine {
         f: impl FnOnce(&State, &mut Request) -> Result<Option<Event>, RequestError>,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            let current = st.get(id)?;
+            let slot = st.slot_of(id)?;
+            let current = st.requests.get(slot).ok_or_else(|| not_found(id))?;
             Self::check_revision(current, opts)?;
             let status = current.status_at(at);
             if status != from {
@@ -1007,7 +1332,12 @@ impl Engine {
             let mut req = current.clone();
             req.revision += 1;
             let event = f(st, &mut req)?;
-            Ok((vec![req], event.into_iter().collect(), id.to_string()))
+            Ok(Change {
+                req,
+                slot: Some(slot),
+                events: event.into_iter().collect(),
+                cover: None,
+            })
         })
     }
 
@@ -1039,7 +1369,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Active;
-            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_by = Some(tagged("admin:", by));
             req.decided_at = Some(at);
             req.not_before = Some(at);
             req.not_after = Some(at + req.duration.to_chrono());
@@ -1076,7 +1406,7 @@ impl Engine {
                 ));
             }
             req.status = Status::Declined;
-            req.decided_by = Some(format!("admin:{by}"));
+            req.decided_by = Some(tagged("admin:", by));
             req.decided_at = Some(at);
             req.reason = reason.map(str::to_string);
             Ok(st.event_for(EventType::RequestDeclined, at, || admin(by), req))
@@ -1195,7 +1525,7 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            if st.by_id.contains_key(&args.id) {
+            if st.by_id.get(&args.id, &st.requests).is_some() {
                 return Err(err(
                     ErrorCode::DuplicateId,
                     format!("the id '{}' is already used", args.id),
@@ -1229,7 +1559,7 @@ impl Engine {
                 status: Status::Active,
                 submitted_at: at,
                 pending_deadline: None,
-                decided_by: Some(format!("admin:{}", args.by)),
+                decided_by: Some(tagged("admin:", &args.by)),
                 decided_at: Some(at),
                 not_before: Some(at),
                 not_after: Some(at + args.duration.to_chrono()),
@@ -1239,7 +1569,12 @@ impl Engine {
                 revision: 1,
             };
             let event = st.event_for(EventType::GrantCreated, at, || admin(&args.by), &req);
-            Ok((vec![req], event.into_iter().collect(), args.id))
+            Ok(Change {
+                req,
+                slot: None,
+                events: event.into_iter().collect(),
+                cover: None,
+            })
         })
     }
 
@@ -1248,7 +1583,7 @@ impl Engine {
     pub fn tick(&self, at: DateTime<Utc>) -> Result<Vec<Request>, RequestError> {
         let mut st = self.lock();
         let mut due: Vec<(DateTime<Utc>, Request)> = Vec::new();
-        for &slot in &st.open {
+        for slot in st.open.iter() {
             let Some(r) = st.requests.get(slot) else {
                 continue;
             };
@@ -1278,7 +1613,7 @@ impl Engine {
             })
             .collect();
         let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
-        st.commit(changed.clone(), events)?;
+        st.commit(&changed, None, events, None)?;
         let ticket = st.store.take_ticket();
         drop(st);
         Self::wait_durable(ticket)?;
@@ -1352,7 +1687,7 @@ impl Engine {
         let mut out: Vec<Request> = st
             .open
             .iter()
-            .filter_map(|&s| st.requests.get(s))
+            .filter_map(|s| st.requests.get(s))
             .filter(|r| r.status_at(at) == status)
             .map(|r| r.at(at))
             .collect();
@@ -1385,5 +1720,44 @@ impl Engine {
             .filter(|r| filter.until.is_none_or(|u| r.submitted_at < u))
             .map(|r| r.at(at))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SlotList, SlotSet};
+
+    #[test]
+    fn slot_set_iterates_like_an_ordered_set() {
+        let mut set = SlotSet::default();
+        let mut model = std::collections::BTreeSet::new();
+        for (i, slot) in [5usize, 0, 63, 64, 200, 5, 127, 128, 1000]
+            .into_iter()
+            .enumerate()
+        {
+            if i % 3 == 2 {
+                set.remove(slot);
+                model.remove(&slot);
+            } else {
+                set.insert(slot);
+                model.insert(slot);
+            }
+            assert_eq!(
+                set.iter().collect::<Vec<_>>(),
+                model.iter().copied().collect::<Vec<_>>()
+            );
+        }
+        set.remove(5000);
+        assert_eq!(set.iter().count(), model.len());
+    }
+
+    #[test]
+    fn slot_list_keeps_insertion_order() {
+        let mut list = SlotList::default();
+        assert!(list.as_slice().is_empty());
+        for n in [3u32, 1, 2] {
+            list.push(n);
+        }
+        assert_eq!(list.as_slice(), &[3, 1, 2]);
     }
 }

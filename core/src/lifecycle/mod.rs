@@ -281,6 +281,70 @@ impl Request {
         r
     }
 
+    /// Makes `self` equal to `src`, reusing `self`'s string buffers (a transition changes a
+    /// few fields of a stored request: the rest is copied without allocating).
+    pub(crate) fn assign_from(&mut self, src: &Request) {
+        let Request {
+            id,
+            origin,
+            requester,
+            computer,
+            duration,
+            justification,
+            status,
+            submitted_at,
+            pending_deadline,
+            decided_by,
+            decided_at,
+            not_before,
+            not_after,
+            comment,
+            reason,
+            ended_at,
+            revision,
+        } = src;
+        self.id.clone_from(id);
+        match (&mut self.origin, origin) {
+            (
+                Origin::Submitted {
+                    launch: l,
+                    application: a,
+                    privilege_list: p,
+                    rule: r,
+                },
+                Origin::Submitted {
+                    launch,
+                    application,
+                    privilege_list,
+                    rule,
+                },
+            ) => {
+                if !std::sync::Arc::ptr_eq(l, launch) {
+                    l.clone_from(launch);
+                }
+                a.clone_from(application);
+                p.clone_from(privilege_list);
+                r.clone_from(rule);
+            }
+            (o, src) => o.clone_from(src),
+        }
+        self.requester.clone_from(requester);
+        self.computer.clone_from(computer);
+        self.duration = *duration;
+        self.justification.clone_from(justification);
+        self.status = *status;
+        self.submitted_at = *submitted_at;
+        self.pending_deadline = *pending_deadline;
+        self.decided_by.clone_from(decided_by);
+        self.decided_at = *decided_at;
+        self.not_before = *not_before;
+        self.not_after = *not_after;
+        self.comment.clone_from(comment);
+        self.reason.clone_from(reason);
+        self.ended_at = *ended_at;
+        self.revision = *revision;
+    }
+
     /// The launch of a submitted request.
     pub fn launch(&self) -> Option<&Launch> {
         match &self.origin {
