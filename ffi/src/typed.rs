@@ -265,6 +265,23 @@ fn clean(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether every byte is ASCII: the bytes OR-ed eight at a time (launch fields are short,
+/// where this beats `<[u8]>::is_ascii`, which aligns first).
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    let mut acc = 0u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        acc |= u64::from_ne_bytes(b);
+    }
+    for &b in words.remainder() {
+        acc |= u64::from(b);
+    }
+    acc & 0x8080_8080_8080_8080 == 0
+}
+
 /// Reads one string field.
 ///
 /// # Safety
@@ -275,7 +292,7 @@ unsafe fn field<'a>(s: JitaccessStr, what: &str) -> Res<Option<&'a str>> {
     }
     // SAFETY: the caller promises `len` readable bytes at `ptr`.
     let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
-    if bytes.is_ascii() {
+    if is_ascii(bytes) {
         // SAFETY: ASCII is UTF-8 (the check is cheaper than full validation for short fields).
         return Ok(Some(unsafe { std::str::from_utf8_unchecked(bytes) }));
     }
@@ -335,11 +352,25 @@ thread_local! {
     static SCRATCH: RefCell<Launch> = RefCell::new(Launch::default());
 }
 
+/// What [`with_launch`] copies into the scratch launch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fields {
+    /// Every field.
+    All,
+    /// Only the fields `CompiledPolicy::evaluate` reads: the informational ones
+    /// (`signer.issuer`, `signer.notBefore`, `signer.notAfter`, `signer.signatureIntact`,
+    /// `version.companyName`, `version.fileDescription`, `version.internalName`,
+    /// `version.productVersion`) are checked (UTF-8) but left absent. Not for the engine,
+    /// whose audit events carry the whole launch.
+    Matched,
+}
+
 /// Fills `launch` from the typed fields.
 ///
 /// # Safety
 /// Every pointer in `l` is NULL or valid as documented on [`JitaccessLaunch`].
-unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
+unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res {
+    let all = fields == Fields::All;
     // SAFETY (whole function): the caller promises valid fields.
     unsafe {
         let path = field(l.path, "path")?.ok_or_else(|| {
@@ -401,9 +432,12 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
             s.signature_intact = intact;
             set(&mut s.publisher, publisher);
             set(&mut s.thumbprint, thumbprint);
-            set(&mut s.issuer, issuer);
-            set(&mut s.not_before, not_before);
-            set(&mut s.not_after, not_after);
+            set(&mut s.issuer, issuer.filter(|_| all));
+            set(&mut s.not_before, not_before.filter(|_| all));
+            set(&mut s.not_after, not_after.filter(|_| all));
+            if !all {
+                s.signature_intact = None;
+            }
         } else {
             launch.signer = None;
         }
@@ -422,10 +456,10 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
             set(&mut d.product_name, v[0]);
             set(&mut d.original_file_name, v[1]);
             set(&mut d.file_version, v[2]);
-            set(&mut d.company_name, v[3]);
-            set(&mut d.file_description, v[4]);
-            set(&mut d.internal_name, v[5]);
-            set(&mut d.product_version, v[6]);
+            set(&mut d.company_name, v[3].filter(|_| all));
+            set(&mut d.file_description, v[4].filter(|_| all));
+            set(&mut d.internal_name, v[5].filter(|_| all));
+            set(&mut d.product_version, v[6].filter(|_| all));
         } else {
             launch.version = None;
         }
@@ -445,19 +479,20 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
 /// As [`fill`].
 pub(crate) unsafe fn with_launch<R>(
     l: &JitaccessLaunch,
+    fields: Fields,
     f: impl FnOnce(&Launch) -> Res<R>,
 ) -> Res<R> {
     let mut fresh = None;
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut launch) => {
             // SAFETY: forwarded.
-            unsafe { fill(&mut launch, l) }?;
+            unsafe { fill(&mut launch, l, fields) }?;
             f(&launch)
         }
         Err(_) => {
             let launch = fresh.insert(Launch::default());
             // SAFETY: forwarded.
-            unsafe { fill(launch, l) }?;
+            unsafe { fill(launch, l, fields) }?;
             f(launch)
         }
     })
