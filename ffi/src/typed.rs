@@ -256,9 +256,27 @@ impl JitaccessDecision {
     }
 }
 
+/// Whether a byte is 0, eight bytes at a time: `(w - 0x01..) & !w & 0x80..` is non-zero
+/// exactly when some byte of `w` is zero (decision strings are short, where this beats
+/// `memchr`'s set-up).
+fn has_nul(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_ne_bytes(b);
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    words.remainder().contains(&0)
+}
+
 /// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
 fn clean(s: &str) -> Cow<'_, str> {
-    if s.as_bytes().contains(&0) {
+    if has_nul(s.as_bytes()) {
         Cow::Owned(s.replace('\0', "\u{FFFD}"))
     } else {
         Cow::Borrowed(s)
@@ -496,4 +514,27 @@ pub(crate) unsafe fn with_launch<R>(
             f(launch)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time checks agree with the byte-wise ones at every length and position.
+    #[test]
+    fn word_checks_agree_with_bytewise() {
+        for len in 0..40 {
+            for pos in 0..len {
+                for b in [0u8, 1, 0x7F, 0x80, 0xFF, b'a'] {
+                    let mut v = vec![b'x'; len];
+                    v[pos] = b;
+                    assert_eq!(has_nul(&v), v.contains(&0), "{len} {pos} {b}");
+                    assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
+                }
+            }
+            let v = vec![b'x'; len];
+            assert!(!has_nul(&v));
+            assert!(is_ascii(&v));
+        }
+    }
 }
