@@ -15,84 +15,27 @@
 // Set-up failures stop the benchmark with a message.
 #![allow(clippy::panic)]
 
-use std::ffi::CString;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jitaccess::{Launch, Policy};
-use jitaccess_benches::ffi_launch::{s, typed};
-use jitaccess_benches::{at, generate};
+use jitaccess::Launch;
+use jitaccess_benches::ffi_launch::{FfiSetup, empty_decision};
 use jitaccess_ffi::{
-    JitaccessCode, JitaccessCompiledPolicy, JitaccessDecision, JitaccessFormat, JitaccessStr,
-    jitaccess_compiled_policy_free, jitaccess_decision_free, jitaccess_evaluate,
-    jitaccess_evaluate_json, jitaccess_policy_compile, jitaccess_policy_free,
-    jitaccess_policy_from_str, jitaccess_string_free,
+    JitaccessCode, jitaccess_decision_free, jitaccess_evaluate, jitaccess_evaluate_json,
+    jitaccess_string_free,
 };
 
 fn ffi(c: &mut Criterion) {
-    let at = at();
-    let at_ms = at.timestamp_millis();
-    let at_text = CString::new(at.to_rfc3339()).unwrap_or_default();
-    let w = generate(10_000);
-    let hit = w
-        .hits
-        .into_iter()
-        .find(|h| h.name == "verified-exe")
-        .unwrap_or_else(|| panic!("the workload has a verified-exe hit"));
-    let launch = hit.launch;
-    let doc_json = serde_json::to_string(&w.document).unwrap_or_else(|e| panic!("{e}"));
-    let compiled_rust = Policy::from_json(&doc_json)
-        .unwrap_or_else(|e| panic!("generated policy must load: {e}"))
-        .compile();
-
-    // The same policy through the ABI.
-    let text = CString::new(doc_json).unwrap_or_default();
-    let mut policy = std::ptr::null_mut();
-    let mut compiled: *mut JitaccessCompiledPolicy = std::ptr::null_mut();
-    // SAFETY: valid strings and out-pointers.
-    unsafe {
-        let r = jitaccess_policy_from_str(text.as_ptr(), JitaccessFormat::Json, &mut policy);
-        assert_eq!(r.code, JitaccessCode::Ok);
-        let r = jitaccess_policy_compile(policy, &mut compiled);
-        assert_eq!(r.code, JitaccessCode::Ok);
-    }
-
-    let groups: Vec<JitaccessStr> = launch
-        .user
-        .iter()
-        .flat_map(|u| u.groups.iter())
-        .map(|g| s(Some(g)))
-        .collect();
-    let tags: Vec<JitaccessStr> = launch
-        .computer
-        .iter()
-        .flat_map(|c| c.tags.iter())
-        .map(|t| s(Some(t)))
-        .collect();
-    let tl = typed(&launch, &groups, &tags);
-    let launch_json = serde_json::to_string(&launch).unwrap_or_default();
-    let launch_c = CString::new(launch_json.clone()).unwrap_or_default();
+    let setup = FfiSetup::new();
+    let (at, at_ms, compiled) = (setup.at, setup.at_ms(), setup.compiled);
+    let (launch, compiled_rust) = (&setup.launch, &setup.compiled_rust);
+    let tl = setup.typed();
 
     // Both paths give the workload's rule, checked once outside the measurement.
-    let direct = compiled_rust
-        .evaluate(&launch, at)
-        .ok()
-        .and_then(|d| d.rule);
-    assert_eq!(direct.as_deref(), Some(hit.rule.as_str()));
-    let mut d = JitaccessDecision {
-        outcome: jitaccess_ffi::JitaccessOutcome::None,
-        elevation: jitaccess_ffi::JitaccessElevation::Unset,
-        max_duration_seconds: 0,
-        warnings: 0,
-        rule: std::ptr::null_mut(),
-        reason: std::ptr::null_mut(),
-        application: std::ptr::null_mut(),
-        privilege_list: std::ptr::null_mut(),
-        shadowed: std::ptr::null_mut(),
-        shadowed_len: 0,
-        storage: std::ptr::null_mut(),
-    };
+    let direct = compiled_rust.evaluate(launch, at).ok().and_then(|d| d.rule);
+    assert_eq!(direct.as_deref(), Some(setup.rule.as_str()));
+    let mut d = empty_decision();
     // SAFETY: valid handle, launch and out-pointer.
     unsafe {
         let r = jitaccess_evaluate(compiled, &tl, at_ms, &mut d);
@@ -100,7 +43,7 @@ fn ffi(c: &mut Criterion) {
         let rule = std::ffi::CStr::from_ptr(d.rule)
             .to_string_lossy()
             .into_owned();
-        assert_eq!(rule, hit.rule);
+        assert_eq!(rule, setup.rule);
         jitaccess_decision_free(&mut d);
     }
 
@@ -110,7 +53,7 @@ fn ffi(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
     group.bench_function("rust-direct", |b| {
-        b.iter(|| compiled_rust.evaluate(black_box(&launch), at))
+        b.iter(|| compiled_rust.evaluate(black_box(launch), at))
     });
     group.bench_function("c-typed", |b| {
         b.iter(|| {
@@ -129,8 +72,8 @@ fn ffi(c: &mut Criterion) {
             unsafe {
                 let r = jitaccess_evaluate_json(
                     compiled,
-                    black_box(launch_c.as_ptr()),
-                    at_text.as_ptr(),
+                    black_box(setup.launch_c.as_ptr()),
+                    setup.at_c.as_ptr(),
                     &mut out,
                 );
                 jitaccess_string_free(r.message);
@@ -140,18 +83,12 @@ fn ffi(c: &mut Criterion) {
     });
     group.bench_function("rust-json", |b| {
         b.iter(|| {
-            let l = Launch::from_json(black_box(&launch_json)).ok()?;
+            let l = Launch::from_json(black_box(&setup.launch_json)).ok()?;
             let d = compiled_rust.evaluate(&l, at).ok()?;
             serde_json::to_string(&d).ok()
         })
     });
     group.finish();
-
-    // SAFETY: handles made above, used by no one else now.
-    unsafe {
-        jitaccess_compiled_policy_free(compiled);
-        jitaccess_policy_free(policy);
-    }
 }
 
 criterion_group!(benches, ffi);

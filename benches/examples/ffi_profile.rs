@@ -11,20 +11,13 @@
 //!
 //! Instructions per call = the collected total / the number of calls.
 
-// Set-up failures stop the driver with a message.
-#![allow(clippy::panic)]
-
 use std::ffi::CString;
 use std::hint::black_box;
 
-use jitaccess::Policy;
-use jitaccess_benches::ffi_launch::{s, typed};
-use jitaccess_benches::{at, generate};
+use jitaccess_benches::ffi_launch::{FfiSetup, empty_decision};
 use jitaccess_ffi::{
-    JitaccessCompiledPolicy, JitaccessDecision, JitaccessElevation, JitaccessFormat,
-    JitaccessOutcome, JitaccessStr, jitaccess_decision_free, jitaccess_evaluate,
-    jitaccess_evaluate_json, jitaccess_policy_compile, jitaccess_policy_from_str,
-    jitaccess_string_free,
+    JitaccessCompiledPolicy, JitaccessDecision, jitaccess_decision_free, jitaccess_evaluate,
+    jitaccess_evaluate_json, jitaccess_string_free,
 };
 
 /// One evaluation in Rust, the decision dropped.
@@ -75,57 +68,17 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "direct".into());
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
-    let at = at();
-    let w = generate(10_000);
-    let hit = w
-        .hits
-        .into_iter()
-        .find(|h| h.name == "verified-exe")
-        .unwrap_or_else(|| panic!("the workload has a verified-exe hit"));
-    let launch = hit.launch;
-    let doc = serde_json::to_string(&w.document).unwrap_or_else(|e| panic!("{e}"));
-    let compiled_rust = Policy::from_json(&doc)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .compile();
-    let text = CString::new(doc).unwrap_or_default();
-    let mut policy = std::ptr::null_mut();
-    let mut compiled: *mut JitaccessCompiledPolicy = std::ptr::null_mut();
-    // SAFETY: valid strings and out-pointers.
-    unsafe {
-        jitaccess_policy_from_str(text.as_ptr(), JitaccessFormat::Json, &mut policy);
-        jitaccess_policy_compile(policy, &mut compiled);
-    }
-    let groups: Vec<JitaccessStr> = launch
-        .user
-        .iter()
-        .flat_map(|u| u.groups.iter())
-        .map(|g| s(Some(g)))
-        .collect();
-    let tl = typed(&launch, &groups, &[]);
-    let launch_c =
-        CString::new(serde_json::to_string(&launch).unwrap_or_default()).unwrap_or_default();
-    let at_c = CString::new(at.to_rfc3339()).unwrap_or_default();
-    let mut d = JitaccessDecision {
-        outcome: JitaccessOutcome::None,
-        elevation: JitaccessElevation::Unset,
-        max_duration_seconds: 0,
-        warnings: 0,
-        rule: std::ptr::null_mut(),
-        reason: std::ptr::null_mut(),
-        application: std::ptr::null_mut(),
-        privilege_list: std::ptr::null_mut(),
-        shadowed: std::ptr::null_mut(),
-        shadowed_len: 0,
-        storage: std::ptr::null_mut(),
-    };
-    let c = compiled.cast_const();
+    let setup = FfiSetup::new();
+    let tl = setup.typed();
+    let mut d = empty_decision();
+    let c = setup.compiled.cast_const();
     for _ in 0..rounds {
         match mode.as_str() {
             // SAFETY: valid handle, launch and out-pointer.
-            "typed" => unsafe { typed_once(c, &tl, at.timestamp_millis(), &mut d) },
+            "typed" => unsafe { typed_once(c, &tl, setup.at_ms(), &mut d) },
             // SAFETY: valid handle and strings.
-            "json" => unsafe { json_once(c, &launch_c, &at_c) },
-            _ => direct_once(&compiled_rust, &launch, at),
+            "json" => unsafe { json_once(c, &setup.launch_c, &setup.at_c) },
+            _ => direct_once(&setup.compiled_rust, &setup.launch, setup.at),
         }
     }
     println!("{mode}: {rounds} evaluations");

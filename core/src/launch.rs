@@ -244,22 +244,41 @@ pub(crate) struct Facts {
 }
 
 /// Parses 64 hex digits (either case) into 32 bytes.
+///
+/// Eight digits at a time (SWAR on a `u64`): every byte is range-checked against `0-9`,
+/// `a-f`, `A-F` with carry-free additions (all bytes are first checked to be ASCII), and the
+/// nibbles are packed pairwise into four output bytes.
 pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 64 {
-        return None;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// High bit set in each byte of `w` (all below 0x80) that lies in `lo..=hi`.
+    #[inline(always)]
+    fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+        let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
+        let gt_hi = w.wrapping_add(ONES * u64::from(0x7F - hi));
+        ge_lo & !gt_hi & HIGH
     }
+    let bytes: &[u8; 64] = text.as_bytes().try_into().ok()?;
     let mut out = [0u8; 32];
-    // Every valid digit has a value below 16; OR-ing them all keeps the high nibble clear.
-    let mut bad = 0u8;
-    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        let [a, b] = pair else { return None };
-        let hi = hex_value(*a);
-        let lo = hex_value(*b);
-        bad |= hi | lo;
-        *o = (hi << 4) | (lo & 0x0F);
+    let mut bad = 0u64;
+    for (o, chunk) in out.chunks_exact_mut(4).zip(bytes.chunks_exact(8)) {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            return None;
+        };
+        let w = u64::from_le_bytes(chunk);
+        let digit = in_range(w, b'0', b'9');
+        let alpha = in_range(w | (ONES * 0x20), b'a', b'f');
+        // Any non-ASCII byte, or an ASCII byte that is no hex digit.
+        bad |= (w & HIGH) | ((digit | alpha) ^ HIGH);
+        // Nibble values: the low four bits, plus 9 for a letter.
+        let nib = (w & (ONES * 0x0F)) + (alpha >> 7) * 9;
+        // Byte 2k holds the high nibble of output byte k, byte 2k+1 its low nibble.
+        let v = ((nib << 4) | (nib >> 8)) & 0x00FF_00FF_00FF_00FF;
+        let v = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF;
+        let v = (v | (v >> 16)) & 0xFFFF_FFFF;
+        o.copy_from_slice(&v.to_le_bytes()[..4]);
     }
-    (bad & 0xF0 == 0).then_some(out)
+    (bad == 0).then_some(out)
 }
 
 /// Value of each hex digit; `0xFF` for every other byte.
@@ -417,6 +436,54 @@ mod tests {
             "{ZZ246BFC-4C96-11D0-ABEF-0020AF6B0B7A}",
         ] {
             assert!(parse_guid(bad).is_none(), "{bad}");
+        }
+    }
+
+    /// The byte-wise parser `parse_hex32` replaced, as the reference.
+    fn parse_hex32_bytewise(text: &str) -> Option<[u8; 32]> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            *o = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn hex_every_byte_in_every_position() {
+        let h = "0123456789abcdefABCDEF0123456789abcdefABCDEF0123456789abcdef0123";
+        assert_eq!(parse_hex32(h), parse_hex32_bytewise(h));
+        assert!(parse_hex32(h).is_some());
+        for pos in 0..64 {
+            for b in 0..=0x7Fu8 {
+                let mut t = h.as_bytes().to_vec();
+                t[pos] = b;
+                let t = String::from_utf8(t).unwrap();
+                assert_eq!(parse_hex32(&t), parse_hex32_bytewise(&t), "{pos} {b:#x}");
+            }
+            // A non-ASCII char (two bytes) in place of two digits.
+            let mut t = h.to_string();
+            if pos < 63 && t.is_char_boundary(pos) {
+                t.replace_range(pos..pos + 2, "é");
+                assert!(parse_hex32(&t).is_none());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hex_agrees_with_bytewise(s in "[0-9a-fA-FgG \\x00-\\x7f\\u{80}-\\u{10ffff}]{60,66}") {
+            proptest::prop_assert_eq!(parse_hex32(&s), parse_hex32_bytewise(&s));
+        }
+
+        #[test]
+        fn hex_digits_agree(s in "[0-9a-fA-F]{64}") {
+            let p = parse_hex32(&s);
+            proptest::prop_assert!(p.is_some());
+            proptest::prop_assert_eq!(p, parse_hex32_bytewise(&s));
         }
     }
 

@@ -88,6 +88,9 @@ pub struct Pattern {
     suffix_start: usize,
     /// Number of chars every match has at least (the non-`*` chars).
     min_chars: usize,
+    /// Whether `folded` is all ASCII: then ASCII input is compared byte-wise (a fast path;
+    /// derived from `source`, so it changes nothing in equality).
+    folded_ascii: bool,
 }
 
 impl Pattern {
@@ -125,6 +128,7 @@ impl Pattern {
         let suffix_start = folded.rfind(is_wild).map_or(0, |i| i + 1);
         Pattern {
             source: src.into(),
+            folded_ascii: folded.is_ascii(),
             folded: folded.into_boxed_str(),
             case_insensitive,
             prefix_end,
@@ -175,6 +179,9 @@ impl Pattern {
     }
 
     fn is_match_impl<const CI: bool>(&self, input: &str) -> bool {
+        if CI && self.folded_ascii {
+            return self.is_match_ascii(input);
+        }
         if self.is_literal() {
             return if CI {
                 fold_eq(input, &self.folded)
@@ -188,6 +195,61 @@ impl Pattern {
         let Some(rest) = strip_suffix::<CI>(rest, self.literal_suffix()) else {
             return false;
         };
+        self.middle_matches::<CI>(rest)
+    }
+
+    /// Case-insensitive matching for a pattern whose folded form is ASCII: the literal
+    /// parts are compared byte-wise with ASCII case folding where the input's bytes there
+    /// are ASCII, and char by char (with full simple folding) otherwise. Every input char
+    /// takes at least one byte and folds to one char, so an input with fewer bytes than an
+    /// ASCII literal part cannot match it.
+    fn is_match_ascii(&self, input: &str) -> bool {
+        let folded = &*self.folded;
+        let bytes = input.as_bytes();
+        if self.is_literal() {
+            if bytes.len() == folded.len() && bytes.eq_ignore_ascii_case(folded.as_bytes()) {
+                return true;
+            }
+            // Only non-ASCII input chars (e.g. the Kelvin sign) can still fold to it.
+            return !bytes.is_ascii() && fold_eq(input, folded);
+        }
+        let prefix = self.literal_prefix();
+        let rest = match bytes.get(..prefix.len()) {
+            None => return false,
+            Some(head) if head.is_ascii() => {
+                if !head.eq_ignore_ascii_case(prefix.as_bytes()) {
+                    return false;
+                }
+                input.get(prefix.len()..).unwrap_or("")
+            }
+            Some(_) => match strip_prefix::<true>(input, prefix) {
+                Some(r) => r,
+                None => return false,
+            },
+        };
+        let suffix = self.literal_suffix();
+        let rb = rest.as_bytes();
+        let Some(start) = rb.len().checked_sub(suffix.len()) else {
+            return false;
+        };
+        let rest = match rb.get(start..) {
+            Some(tail) if tail.is_ascii() => {
+                if !tail.eq_ignore_ascii_case(suffix.as_bytes()) {
+                    return false;
+                }
+                rest.get(..start).unwrap_or("")
+            }
+            _ => match strip_suffix::<true>(rest, suffix) {
+                Some(r) => r,
+                None => return false,
+            },
+        };
+        self.middle_matches::<true>(rest)
+    }
+
+    /// Whether `rest` (the input without the literal prefix and suffix) matches the part of
+    /// the pattern between them, which starts and ends with a wildcard.
+    fn middle_matches<const CI: bool>(&self, rest: &str) -> bool {
         // Starts and ends with a wildcard; `*` alone is the common case.
         let middle = self
             .folded

@@ -12,12 +12,14 @@ use jitaccess::{Duration, Launch};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::policy::{JitaccessCompiledPolicy, at_from_millis, launch_failure, parse_launch};
+use crate::policy::{
+    JitaccessCompiledPolicy, evaluate_json_with, evaluate_typed_with, launch_failure,
+};
 use crate::result::{
     Failure, JitaccessCode, JitaccessResult, Res, arg_str, guard, handle, opt_str, out_ptr,
     owned_string, parse_at, to_json,
 };
-use crate::typed::{JitaccessDecision, JitaccessLaunch, with_launch};
+use crate::typed::{Fields, JitaccessDecision, JitaccessLaunch};
 
 /// A request lifecycle engine (opaque): the policy, the requests, a store (in memory, or a
 /// durable file) and, when asked for, a queue of audit events. Thread-safe: commands from
@@ -548,25 +550,12 @@ pub unsafe extern "C" fn jitaccess_engine_evaluate_json(
     at: *const c_char,
     out_json: *mut *mut c_char,
 ) -> JitaccessResult {
-    guard(|| {
-        // SAFETY: the caller's promises, checked for NULL.
-        let (out, engine, launch, at) = unsafe {
-            (
-                out_ptr(out_json, "out_json")?,
-                handle(engine, "engine")?,
-                arg_str(launch_json, "launch_json")?,
-                opt_str(at, "at")?,
-            )
-        };
-        let at = parse_at(at)?;
-        let launch = parse_launch(launch)?;
-        let d = engine
-            .engine
-            .evaluate(&launch, at)
-            .map_err(|e| launch_failure(&e))?;
-        *out = owned_string(to_json(&d)?);
-        Ok(())
-    })
+    // SAFETY: forwarded.
+    unsafe {
+        evaluate_json_with(engine, "engine", launch_json, at, out_json, |e, l, at| {
+            e.engine.evaluate(l, at)
+        })
+    }
 }
 
 /// The typed fast path of [`jitaccess_engine_evaluate_json`] (see `jitaccess_evaluate`).
@@ -580,27 +569,18 @@ pub unsafe extern "C" fn jitaccess_engine_evaluate(
     at_unix_ms: i64,
     out: *mut JitaccessDecision,
 ) -> JitaccessResult {
-    guard(|| {
-        // SAFETY: the caller's promises, checked for NULL.
-        let out = unsafe { out.as_mut() }
-            .ok_or_else(|| Failure::new(JitaccessCode::NullArgument, "out is NULL"))?;
-        // SAFETY: `out` is valid for writes; zeroed without reading.
-        unsafe { std::ptr::write(out, JitaccessDecision::empty()) };
-        // SAFETY: the caller's promises, checked for NULL.
-        let (engine, launch) = unsafe { (handle(engine, "engine")?, handle(launch, "launch")?) };
-        let at = at_from_millis(at_unix_ms)?;
-        // SAFETY: forwarded.
-        let d = unsafe {
-            with_launch(launch, |l| {
-                engine
-                    .engine
-                    .evaluate(l, at)
-                    .map_err(|e| launch_failure(&e))
-            })
-        }?;
-        *out = JitaccessDecision::from_decision(d);
-        Ok(())
-    })
+    // SAFETY: forwarded.
+    unsafe {
+        evaluate_typed_with(
+            engine,
+            "engine",
+            Fields::All,
+            launch,
+            at_unix_ms,
+            out,
+            |e, l, at| e.engine.evaluate(l, at),
+        )
+    }
 }
 
 /// Takes the audit events queued since the last call (engines made with `recordEvents`), as

@@ -2,13 +2,14 @@
 
 use std::ffi::c_char;
 
-use jitaccess::{CompiledPolicy, Launch, Policy, PolicyErrors};
+use chrono::{DateTime, Utc};
+use jitaccess::{CompiledPolicy, Decision, Launch, LaunchError, Policy, PolicyErrors};
 
 use crate::result::{
     Failure, JitaccessCode, JitaccessResult, Res, arg_str, guard, handle, opt_str, out_ptr,
     owned_string, parse_at, to_json,
 };
-use crate::typed::{JitaccessDecision, JitaccessLaunch, with_launch};
+use crate::typed::{Fields, JitaccessDecision, JitaccessLaunch, with_launch};
 
 /// A loaded, validated policy document (opaque). Free with [`jitaccess_policy_free`].
 #[derive(Debug)]
@@ -166,23 +167,83 @@ pub unsafe extern "C" fn jitaccess_evaluate_json(
     at: *const c_char,
     out_json: *mut *mut c_char,
 ) -> JitaccessResult {
+    // SAFETY: forwarded.
+    unsafe {
+        evaluate_json_with(
+            compiled,
+            "compiled",
+            launch_json,
+            at,
+            out_json,
+            |c, l, at| c.0.evaluate(l, at),
+        )
+    }
+}
+
+/// The body shared by the JSON evaluate exports (`jitaccess_evaluate_json`,
+/// `jitaccess_engine_evaluate_json`): checks and reads the arguments, parses the launch and
+/// the time, runs `eval` on the handle and hands the decision back as JSON.
+///
+/// # Safety
+/// As `jitaccess_evaluate_json`, with `handle_ptr` NULL or a live handle.
+pub(crate) unsafe fn evaluate_json_with<H>(
+    handle_ptr: *const H,
+    handle_name: &str,
+    launch_json: *const c_char,
+    at: *const c_char,
+    out_json: *mut *mut c_char,
+    eval: impl FnOnce(&H, &Launch, DateTime<Utc>) -> Result<Decision, LaunchError>,
+) -> JitaccessResult {
     guard(|| {
         // SAFETY: the caller's promises, checked for NULL.
-        let (out, compiled, launch, at) = unsafe {
+        let (out, h, launch, at) = unsafe {
             (
                 out_ptr(out_json, "out_json")?,
-                handle(compiled, "compiled")?,
+                handle(handle_ptr, handle_name)?,
                 arg_str(launch_json, "launch_json")?,
                 opt_str(at, "at")?,
             )
         };
         let at = parse_at(at)?;
         let launch = parse_launch(launch)?;
-        let d = compiled
-            .0
-            .evaluate(&launch, at)
-            .map_err(|e| launch_failure(&e))?;
+        let d = eval(h, &launch, at).map_err(|e| launch_failure(&e))?;
         *out = owned_string(to_json(&d)?);
+        Ok(())
+    })
+}
+
+/// The body shared by the typed evaluate exports (`jitaccess_evaluate`,
+/// `jitaccess_engine_evaluate`): zeroes `*out`, checks the arguments, reads the launch into
+/// the per-thread scratch launch, runs `eval` and copies the decision out.
+///
+/// # Safety
+/// As `jitaccess_evaluate`, with `handle_ptr` NULL or a live handle.
+pub(crate) unsafe fn evaluate_typed_with<H>(
+    handle_ptr: *const H,
+    handle_name: &str,
+    fields: Fields,
+    launch: *const JitaccessLaunch,
+    at_unix_ms: i64,
+    out: *mut JitaccessDecision,
+    eval: impl FnOnce(&H, &Launch, DateTime<Utc>) -> Result<Decision, LaunchError>,
+) -> JitaccessResult {
+    guard(|| {
+        // SAFETY: the caller's promises, checked for NULL.
+        let out = unsafe { out.as_mut() }
+            .ok_or_else(|| Failure::new(JitaccessCode::NullArgument, "out is NULL"))?;
+        // Zero without reading: the caller may pass uninitialized memory.
+        // SAFETY: `out` is valid for writes.
+        unsafe { std::ptr::write(out, JitaccessDecision::empty()) };
+        // SAFETY: the caller's promises, checked for NULL.
+        let (h, launch) = unsafe { (handle(handle_ptr, handle_name)?, handle(launch, "launch")?) };
+        let at = at_from_millis(at_unix_ms)?;
+        // SAFETY: forwarded.
+        let d = unsafe {
+            with_launch(launch, fields, |l| {
+                eval(h, l, at).map_err(|e| launch_failure(&e))
+            })
+        }?;
+        *out = JitaccessDecision::from_decision(d);
         Ok(())
     })
 }
@@ -210,24 +271,16 @@ pub unsafe extern "C" fn jitaccess_evaluate(
     at_unix_ms: i64,
     out: *mut JitaccessDecision,
 ) -> JitaccessResult {
-    guard(|| {
-        // SAFETY: the caller's promises, checked for NULL.
-        let out = unsafe { out.as_mut() }
-            .ok_or_else(|| Failure::new(JitaccessCode::NullArgument, "out is NULL"))?;
-        // Zero without reading: the caller may pass uninitialized memory.
-        // SAFETY: `out` is valid for writes.
-        unsafe { std::ptr::write(out, JitaccessDecision::empty()) };
-        // SAFETY: the caller's promises, checked for NULL.
-        let (compiled, launch) =
-            unsafe { (handle(compiled, "compiled")?, handle(launch, "launch")?) };
-        let at = at_from_millis(at_unix_ms)?;
-        // SAFETY: forwarded.
-        let d = unsafe {
-            with_launch(launch, |l| {
-                compiled.0.evaluate(l, at).map_err(|e| launch_failure(&e))
-            })
-        }?;
-        *out = JitaccessDecision::from_decision(d);
-        Ok(())
-    })
+    // SAFETY: forwarded.
+    unsafe {
+        evaluate_typed_with(
+            compiled,
+            "compiled",
+            Fields::Matched,
+            launch,
+            at_unix_ms,
+            out,
+            |c, l, at| c.0.evaluate(l, at),
+        )
+    }
 }

@@ -256,13 +256,48 @@ impl JitaccessDecision {
     }
 }
 
+/// Whether a byte is 0, eight bytes at a time: `(w - 0x01..) & !w & 0x80..` is non-zero
+/// exactly when some byte of `w` is zero (decision strings are short, where this beats
+/// `memchr`'s set-up).
+fn has_nul(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_ne_bytes(b);
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    words.remainder().contains(&0)
+}
+
 /// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
 fn clean(s: &str) -> Cow<'_, str> {
-    if s.as_bytes().contains(&0) {
+    if has_nul(s.as_bytes()) {
         Cow::Owned(s.replace('\0', "\u{FFFD}"))
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// Whether every byte is ASCII: the bytes OR-ed eight at a time (launch fields are short,
+/// where this beats `<[u8]>::is_ascii`, which aligns first).
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    let mut acc = 0u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        acc |= u64::from_ne_bytes(b);
+    }
+    for &b in words.remainder() {
+        acc |= u64::from(b);
+    }
+    acc & 0x8080_8080_8080_8080 == 0
 }
 
 /// Reads one string field.
@@ -275,7 +310,7 @@ unsafe fn field<'a>(s: JitaccessStr, what: &str) -> Res<Option<&'a str>> {
     }
     // SAFETY: the caller promises `len` readable bytes at `ptr`.
     let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
-    if bytes.is_ascii() {
+    if is_ascii(bytes) {
         // SAFETY: ASCII is UTF-8 (the check is cheaper than full validation for short fields).
         return Ok(Some(unsafe { std::str::from_utf8_unchecked(bytes) }));
     }
@@ -335,11 +370,25 @@ thread_local! {
     static SCRATCH: RefCell<Launch> = RefCell::new(Launch::default());
 }
 
+/// What [`with_launch`] copies into the scratch launch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fields {
+    /// Every field.
+    All,
+    /// Only the fields `CompiledPolicy::evaluate` reads: the informational ones
+    /// (`signer.issuer`, `signer.notBefore`, `signer.notAfter`, `signer.signatureIntact`,
+    /// `version.companyName`, `version.fileDescription`, `version.internalName`,
+    /// `version.productVersion`) are checked (UTF-8) but left absent. Not for the engine,
+    /// whose audit events carry the whole launch.
+    Matched,
+}
+
 /// Fills `launch` from the typed fields.
 ///
 /// # Safety
 /// Every pointer in `l` is NULL or valid as documented on [`JitaccessLaunch`].
-unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
+unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res {
+    let all = fields == Fields::All;
     // SAFETY (whole function): the caller promises valid fields.
     unsafe {
         let path = field(l.path, "path")?.ok_or_else(|| {
@@ -401,9 +450,12 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
             s.signature_intact = intact;
             set(&mut s.publisher, publisher);
             set(&mut s.thumbprint, thumbprint);
-            set(&mut s.issuer, issuer);
-            set(&mut s.not_before, not_before);
-            set(&mut s.not_after, not_after);
+            set(&mut s.issuer, issuer.filter(|_| all));
+            set(&mut s.not_before, not_before.filter(|_| all));
+            set(&mut s.not_after, not_after.filter(|_| all));
+            if !all {
+                s.signature_intact = None;
+            }
         } else {
             launch.signer = None;
         }
@@ -422,10 +474,10 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
             set(&mut d.product_name, v[0]);
             set(&mut d.original_file_name, v[1]);
             set(&mut d.file_version, v[2]);
-            set(&mut d.company_name, v[3]);
-            set(&mut d.file_description, v[4]);
-            set(&mut d.internal_name, v[5]);
-            set(&mut d.product_version, v[6]);
+            set(&mut d.company_name, v[3].filter(|_| all));
+            set(&mut d.file_description, v[4].filter(|_| all));
+            set(&mut d.internal_name, v[5].filter(|_| all));
+            set(&mut d.product_version, v[6].filter(|_| all));
         } else {
             launch.version = None;
         }
@@ -445,20 +497,44 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
 /// As [`fill`].
 pub(crate) unsafe fn with_launch<R>(
     l: &JitaccessLaunch,
+    fields: Fields,
     f: impl FnOnce(&Launch) -> Res<R>,
 ) -> Res<R> {
     let mut fresh = None;
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut launch) => {
             // SAFETY: forwarded.
-            unsafe { fill(&mut launch, l) }?;
+            unsafe { fill(&mut launch, l, fields) }?;
             f(&launch)
         }
         Err(_) => {
             let launch = fresh.insert(Launch::default());
             // SAFETY: forwarded.
-            unsafe { fill(launch, l) }?;
+            unsafe { fill(launch, l, fields) }?;
             f(launch)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time checks agree with the byte-wise ones at every length and position.
+    #[test]
+    fn word_checks_agree_with_bytewise() {
+        for len in 0..40 {
+            for pos in 0..len {
+                for b in [0u8, 1, 0x7F, 0x80, 0xFF, b'a'] {
+                    let mut v = vec![b'x'; len];
+                    v[pos] = b;
+                    assert_eq!(has_nul(&v), v.contains(&0), "{len} {pos} {b}");
+                    assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
+                }
+            }
+            let v = vec![b'x'; len];
+            assert!(!has_nul(&v));
+            assert!(is_ascii(&v));
+        }
+    }
 }
