@@ -120,6 +120,14 @@ impl PyPolicy {
         let at = parse_at(at)?;
         let len = launches.len().ok();
         let items = launches.try_iter()?;
+        // A large batch creates many result objects at once; each of them counts towards the
+        // cyclic garbage collector's thresholds, whose full collections then walk every live
+        // object (the caller's launches included) several times per batch. The results hold no
+        // reference cycles, so the collector is paused while they are built and restored after.
+        let _gc = match len {
+            Some(n) if n >= GC_PAUSE_MIN => GcPause::new(py),
+            _ => None,
+        };
         match len {
             Some(n) if n >= PIPELINE_MIN && several_cores() => {
                 match self.evaluate_pipelined(py, items.clone(), n, at) {
@@ -134,6 +142,35 @@ impl PyPolicy {
 
     fn __repr__(&self) -> String {
         format!("<jitaccess.Policy name={:?}>", self.compiled.name())
+    }
+}
+
+/// Batches at least this long are built with the cyclic garbage collector paused.
+const GC_PAUSE_MIN: usize = 1024;
+
+/// Pauses Python's cyclic garbage collector while alive, when it was enabled; restores it on
+/// drop, also when the batch fails. Reference counting still frees everything as usual.
+struct GcPause<'py> {
+    gc: Bound<'py, PyModule>,
+}
+
+impl<'py> GcPause<'py> {
+    /// `None` when the collector was already off (or `gc` cannot be reached): nothing to restore.
+    fn new(py: Python<'py>) -> Option<Self> {
+        let gc = PyModule::import(py, "gc").ok()?;
+        let enabled = gc.call_method0("isenabled").ok()?.is_truthy().ok()?;
+        if !enabled {
+            return None;
+        }
+        gc.call_method0("disable").ok()?;
+        Some(Self { gc })
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        // Nothing sensible can be done if `enable` fails: the error is dropped, not raised.
+        let _ = self.gc.call_method0("enable");
     }
 }
 

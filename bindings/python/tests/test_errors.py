@@ -120,6 +120,43 @@ def test_evaluate_many_names_the_index_in_a_large_batch(k):
     assert len(policy.evaluate_many([{"path": "C:\\a.exe"}] * 300)) == 300
 
 
+def test_evaluate_many_restores_the_garbage_collector():
+    # Batches of 1024 launches or more are built with the cyclic collector paused: afterwards
+    # it is back as it was, after a failed batch too, and a collector the caller had turned
+    # off stays off.
+    import gc
+
+    policy = jitaccess.Policy.from_str(GOOD)
+    good = [{"path": f"C:\\t\\{i}.exe"} for i in range(2000)]
+    bad: list[object] = list(good)
+    bad[1500] = "not a dict"
+    assert gc.isenabled()
+    seen: list[bool] = []
+
+    class Watch:  # reports whether the collector is on while the batch is converted
+        def __len__(self) -> int:
+            return len(good)
+
+        def __iter__(self):
+            for i, launch in enumerate(good):
+                if i == 1000:
+                    seen.append(gc.isenabled())
+                yield launch
+
+    assert len(policy.evaluate_many(Watch(), at="2026-11-23T09:00:00Z")) == 2000  # type: ignore[arg-type]
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.raises(jitaccess.LaunchError, match=r"^launches\[1500\]"):
+        policy.evaluate_many(bad)  # type: ignore[arg-type]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(policy.evaluate_many(good)) == 2000
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_times():
     policy = jitaccess.Policy.from_str(GOOD)
     launch = {"path": "C:\\Windows\\cmd.exe"}
