@@ -322,15 +322,88 @@ unsafe fn field<'a>(s: JitaccessStr, what: &str) -> Res<Option<&'a str>> {
     })
 }
 
-/// Sets an optional string field, reusing its allocation when it has one.
-fn set(dst: &mut Option<String>, src: Option<&str>) {
-    match (dst.as_mut(), src) {
-        (Some(d), Some(s)) => {
-            d.clear();
-            d.push_str(s);
+/// The failure for a field that is not UTF-8.
+fn utf8_failure(what: &str, e: std::str::Utf8Error) -> Failure {
+    Failure::new(
+        JitaccessCode::InvalidUtf8,
+        format!("launch.{what} is not valid UTF-8: {e}"),
+    )
+}
+
+/// Replaces `dst`'s text with `bytes`, copied and checked in one pass eight bytes at a time
+/// (the bytes OR-ed for the ASCII test; full UTF-8 validation only when some byte is not
+/// ASCII). No allocation once `dst` has the capacity. On invalid UTF-8 `dst` is left empty.
+fn copy_checked(dst: &mut String, bytes: &[u8]) -> Result<(), std::str::Utf8Error> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    dst.clear();
+    dst.reserve(bytes.len());
+    let n = bytes.len();
+    // SAFETY: `reserve` made room for `n` bytes; every read stays in `bytes`, every write in
+    // the first `n` bytes of the buffer; the length becomes `n` only after the bytes are known
+    // to be UTF-8, so `dst` is a valid (empty) string on every exit before that.
+    unsafe {
+        let v = dst.as_mut_vec();
+        let out = v.as_mut_ptr();
+        let src = bytes.as_ptr();
+        let mut acc = 0u64;
+        let mut i = 0;
+        while i + 8 <= n {
+            let w = src.add(i).cast::<u64>().read_unaligned();
+            acc |= w;
+            out.add(i).cast::<u64>().write_unaligned(w);
+            i += 8;
         }
-        (None, Some(s)) => *dst = Some(s.to_owned()),
-        (_, None) => *dst = None,
+        if i < n {
+            if n >= 8 {
+                // The last eight bytes, overlapping the words already copied.
+                let w = src.add(n - 8).cast::<u64>().read_unaligned();
+                acc |= w;
+                out.add(n - 8).cast::<u64>().write_unaligned(w);
+            } else {
+                while i < n {
+                    let b = *src.add(i);
+                    acc |= u64::from(b);
+                    *out.add(i) = b;
+                    i += 1;
+                }
+            }
+        }
+        if acc & HIGH != 0 {
+            std::str::from_utf8(bytes)?;
+        }
+        v.set_len(n);
+    }
+    Ok(())
+}
+
+/// Sets an optional string field from a C field (NULL = absent), reusing its allocation.
+///
+/// # Safety
+/// `s.ptr` is NULL or valid for `s.len` bytes.
+unsafe fn put(dst: &mut Option<String>, s: JitaccessStr, what: &str) -> Res {
+    if s.ptr.is_null() {
+        *dst = None;
+        return Ok(());
+    }
+    // SAFETY: the caller promises `len` readable bytes at `ptr`.
+    let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
+    copy_checked(dst.get_or_insert_with(String::new), bytes).map_err(|e| utf8_failure(what, e))
+}
+
+/// Sets an informational field: copied with [`Fields::All`], else only checked and left
+/// absent.
+///
+/// # Safety
+/// As [`put`].
+unsafe fn put_info(dst: &mut Option<String>, s: JitaccessStr, all: bool, what: &str) -> Res {
+    if all {
+        // SAFETY: forwarded.
+        unsafe { put(dst, s, what) }
+    } else {
+        // SAFETY: forwarded.
+        unsafe { field(s, what) }?;
+        *dst = None;
+        Ok(())
     }
 }
 
@@ -347,19 +420,19 @@ unsafe fn set_list(dst: &mut Vec<String>, ptr: *const JitaccessStr, len: usize, 
     let items = unsafe { std::slice::from_raw_parts(ptr, len) };
     dst.truncate(len);
     for (i, s) in items.iter().enumerate() {
-        // SAFETY: forwarded.
-        let text = unsafe { field(*s, what) }?.ok_or_else(|| {
-            Failure::new(
+        if s.ptr.is_null() {
+            return Err(Failure::new(
                 JitaccessCode::NullArgument,
                 format!("launch.{what}[{i}] is NULL"),
-            )
-        })?;
-        match dst.get_mut(i) {
-            Some(d) => {
-                d.clear();
-                d.push_str(text);
-            }
-            None => dst.push(text.to_owned()),
+            ));
+        }
+        // SAFETY: the caller promises `len` readable bytes at `ptr`.
+        let bytes = unsafe { std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len) };
+        if dst.len() <= i {
+            dst.push(String::new());
+        }
+        if let Some(d) = dst.get_mut(i) {
+            copy_checked(d, bytes).map_err(|e| utf8_failure(what, e))?;
         }
     }
     Ok(())
@@ -389,20 +462,24 @@ pub(crate) enum Fields {
 /// Every pointer in `l` is NULL or valid as documented on [`JitaccessLaunch`].
 unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res {
     let all = fields == Fields::All;
-    // SAFETY (whole function): the caller promises valid fields.
+    let given = |s: &JitaccessStr| !s.ptr.is_null();
+    // SAFETY (whole function): the caller promises valid fields. Fields are read in the
+    // order of `JitaccessLaunch` (the first bad one is reported); every field of `launch` is
+    // overwritten or reset, so nothing of an earlier call stays.
     unsafe {
-        let path = field(l.path, "path")?.ok_or_else(|| {
-            Failure::new(JitaccessCode::InvalidLaunch, "launch.path: is required")
-        })?;
-        launch.path.clear();
-        launch.path.push_str(path);
+        if l.path.ptr.is_null() {
+            return Err(Failure::new(
+                JitaccessCode::InvalidLaunch,
+                "launch.path: is required",
+            ));
+        }
+        let path = std::slice::from_raw_parts(l.path.ptr.cast::<u8>(), l.path.len);
+        copy_checked(&mut launch.path, path).map_err(|e| utf8_failure("path", e))?;
 
-        let name = field(l.user_name, "user.name")?;
-        let sid = field(l.user_sid, "user.sid")?;
-        if name.is_some() || sid.is_some() || l.user_groups_len > 0 {
+        if given(&l.user_name) || given(&l.user_sid) || l.user_groups_len > 0 {
             let u = launch.user.get_or_insert_with(User::default);
-            set(&mut u.name, name);
-            set(&mut u.sid, sid);
+            put(&mut u.name, l.user_name, "user.name")?;
+            put(&mut u.sid, l.user_sid, "user.sid")?;
             set_list(
                 &mut u.groups,
                 l.user_groups,
@@ -413,10 +490,9 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
             launch.user = None;
         }
 
-        let cname = field(l.computer_name, "computer.name")?;
-        if cname.is_some() || l.computer_tags_len > 0 {
+        if given(&l.computer_name) || l.computer_tags_len > 0 {
             let c = launch.computer.get_or_insert_with(Computer::default);
-            set(&mut c.name, cname);
+            put(&mut c.name, l.computer_name, "computer.name")?;
             set_list(
                 &mut c.tags,
                 l.computer_tags,
@@ -427,13 +503,8 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
             launch.computer = None;
         }
 
-        set(&mut launch.sha256, field(l.sha256, "sha256")?);
+        put(&mut launch.sha256, l.sha256, "sha256")?;
 
-        let publisher = field(l.signer_publisher, "signer.publisher")?;
-        let thumbprint = field(l.signer_thumbprint, "signer.thumbprint")?;
-        let issuer = field(l.signer_issuer, "signer.issuer")?;
-        let not_before = field(l.signer_not_before, "signer.notBefore")?;
-        let not_after = field(l.signer_not_after, "signer.notAfter")?;
         let intact = match l.signer_signature_intact {
             i8::MIN..=-1 => None,
             0 => Some(false),
@@ -441,52 +512,62 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
         };
         if l.signer_valid
             || intact.is_some()
-            || [publisher, thumbprint, issuer, not_before, not_after]
-                .iter()
-                .any(Option::is_some)
+            || [
+                &l.signer_publisher,
+                &l.signer_thumbprint,
+                &l.signer_issuer,
+                &l.signer_not_before,
+                &l.signer_not_after,
+            ]
+            .into_iter()
+            .any(given)
         {
             let s = launch.signer.get_or_insert_with(Signer::default);
             s.valid = l.signer_valid;
-            s.signature_intact = intact;
-            set(&mut s.publisher, publisher);
-            set(&mut s.thumbprint, thumbprint);
-            set(&mut s.issuer, issuer.filter(|_| all));
-            set(&mut s.not_before, not_before.filter(|_| all));
-            set(&mut s.not_after, not_after.filter(|_| all));
-            if !all {
-                s.signature_intact = None;
-            }
+            s.signature_intact = intact.filter(|_| all);
+            put(&mut s.publisher, l.signer_publisher, "signer.publisher")?;
+            put(&mut s.thumbprint, l.signer_thumbprint, "signer.thumbprint")?;
+            put_info(&mut s.issuer, l.signer_issuer, all, "signer.issuer")?;
+            put_info(
+                &mut s.not_before,
+                l.signer_not_before,
+                all,
+                "signer.notBefore",
+            )?;
+            put_info(&mut s.not_after, l.signer_not_after, all, "signer.notAfter")?;
         } else {
             launch.signer = None;
         }
 
         let v = [
-            field(l.version_product_name, "version.productName")?,
-            field(l.version_original_file_name, "version.originalFileName")?,
-            field(l.version_file_version, "version.fileVersion")?,
-            field(l.version_company_name, "version.companyName")?,
-            field(l.version_file_description, "version.fileDescription")?,
-            field(l.version_internal_name, "version.internalName")?,
-            field(l.version_product_version, "version.productVersion")?,
+            l.version_product_name,
+            l.version_original_file_name,
+            l.version_file_version,
+            l.version_company_name,
+            l.version_file_description,
+            l.version_internal_name,
+            l.version_product_version,
         ];
-        if v.iter().any(Option::is_some) {
+        if v.iter().any(given) {
             let d = launch.version.get_or_insert_with(VersionInfo::default);
-            set(&mut d.product_name, v[0]);
-            set(&mut d.original_file_name, v[1]);
-            set(&mut d.file_version, v[2]);
-            set(&mut d.company_name, v[3].filter(|_| all));
-            set(&mut d.file_description, v[4].filter(|_| all));
-            set(&mut d.internal_name, v[5].filter(|_| all));
-            set(&mut d.product_version, v[6].filter(|_| all));
+            put(&mut d.product_name, v[0], "version.productName")?;
+            put(&mut d.original_file_name, v[1], "version.originalFileName")?;
+            put(&mut d.file_version, v[2], "version.fileVersion")?;
+            put_info(&mut d.company_name, v[3], all, "version.companyName")?;
+            put_info(
+                &mut d.file_description,
+                v[4],
+                all,
+                "version.fileDescription",
+            )?;
+            put_info(&mut d.internal_name, v[5], all, "version.internalName")?;
+            put_info(&mut d.product_version, v[6], all, "version.productVersion")?;
         } else {
             launch.version = None;
         }
 
-        set(&mut launch.clsid, field(l.clsid, "clsid")?);
-        set(
-            &mut launch.command_line,
-            field(l.command_line, "commandLine")?,
-        );
+        put(&mut launch.clsid, l.clsid, "clsid")?;
+        put(&mut launch.command_line, l.command_line, "commandLine")?;
     }
     Ok(())
 }
@@ -530,9 +611,20 @@ mod tests {
                     v[pos] = b;
                     assert_eq!(has_nul(&v), v.contains(&0), "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
+                    let mut dst = String::from("old");
+                    let copied = copy_checked(&mut dst, &v);
+                    assert_eq!(copied.is_ok(), std::str::from_utf8(&v).is_ok());
+                    if copied.is_ok() {
+                        assert_eq!(dst.as_bytes(), &v[..], "{len} {pos} {b}");
+                    } else {
+                        assert!(dst.is_empty());
+                    }
                 }
             }
             let v = vec![b'x'; len];
+            let mut dst = String::from("left over from an earlier call");
+            assert!(copy_checked(&mut dst, &v).is_ok());
+            assert_eq!(dst.as_bytes(), &v[..]);
             assert!(!has_nul(&v));
             assert!(is_ascii(&v));
         }
