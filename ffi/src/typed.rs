@@ -164,13 +164,46 @@ impl JitaccessDecision {
         }
     }
 
-    /// Copies the decision's strings into one block (one allocation per decision, one free).
+    /// Copies the decision's strings into one block (one allocation per decision, one free),
+    /// checking for NUL while copying; only when a string holds one (never expected) is the
+    /// block rebuilt with the NULs replaced (see [`clean`]).
     pub(crate) fn from_decision(d: Decision) -> JitaccessDecision {
-        let rule = d.rule.as_deref().map(clean);
-        let application = d.application.as_deref().map(clean);
-        let privilege_list = d.privilege_list.as_deref().map(clean);
-        let reason = clean(&d.reason);
+        let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| Cow::Borrowed(&**s)).collect();
+        let (out, nul) = Self::build(
+            &d,
+            d.rule.as_deref().map(Cow::Borrowed),
+            d.application.as_deref().map(Cow::Borrowed),
+            d.privilege_list.as_deref().map(Cow::Borrowed),
+            Cow::Borrowed(&*d.reason),
+            &shadowed,
+        );
+        if !nul {
+            return out;
+        }
+        let mut out = out;
+        out.release();
         let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| clean(s)).collect();
+        Self::build(
+            &d,
+            d.rule.as_deref().map(clean),
+            d.application.as_deref().map(clean),
+            d.privilege_list.as_deref().map(clean),
+            clean(&d.reason),
+            &shadowed,
+        )
+        .0
+    }
+
+    /// The block of [`JitaccessDecision::from_decision`] from the given strings, and whether
+    /// any of them holds a NUL.
+    fn build(
+        d: &Decision,
+        rule: Option<Cow<'_, str>>,
+        application: Option<Cow<'_, str>>,
+        privilege_list: Option<Cow<'_, str>>,
+        reason: Cow<'_, str>,
+        shadowed: &[Cow<'_, str>],
+    ) -> (JitaccessDecision, bool) {
         let bytes: usize = [&rule, &application, &privilege_list]
             .into_iter()
             .flatten()
@@ -180,18 +213,21 @@ impl JitaccessDecision {
             .sum();
         let n = shadowed.len();
         // Word 0: the block's length in words; then `n` pointers; then the NUL-terminated bytes.
-        let words = 1 + n + bytes.div_ceil(std::mem::size_of::<usize>());
+        // One spare word: the copy writes whole words and may run up to 7 bytes past the last
+        // NUL.
+        let words = 2 + n + bytes.div_ceil(std::mem::size_of::<usize>());
         // Not zeroed: every byte read later (word 0, the pointers, each string and its NUL) is
         // written below; only padding after the last NUL stays uninitialized, never read.
         let base = Box::into_raw(Box::<[usize]>::new_uninit_slice(words)).cast::<usize>();
+        let mut nul = false;
         // SAFETY: `base` points to `words` words owned by us; every write below stays inside
-        // them (`bytes` was summed from the very strings written).
+        // them (`bytes` was summed from the very strings written, plus the spare word).
         unsafe {
             base.write(words);
             let ptrs = base.add(1).cast::<*mut c_char>();
             let mut cursor = base.add(1 + n).cast::<u8>();
             let mut put = |s: &str| -> *mut c_char {
-                std::ptr::copy_nonoverlapping(s.as_ptr(), cursor, s.len());
+                nul |= copy_has_nul(s.as_bytes(), cursor);
                 cursor.add(s.len()).write(0);
                 let p = cursor.cast::<c_char>();
                 cursor = cursor.add(s.len() + 1);
@@ -206,7 +242,7 @@ impl JitaccessDecision {
             for (i, sh) in shadowed.iter().enumerate() {
                 ptrs.add(i).write(put(sh));
             }
-            JitaccessDecision {
+            let out = JitaccessDecision {
                 outcome: match d.outcome {
                     Outcome::Elevate => JitaccessOutcome::Elevate,
                     Outcome::Confirm => JitaccessOutcome::Confirm,
@@ -236,7 +272,8 @@ impl JitaccessDecision {
                 shadowed: if n == 0 { std::ptr::null_mut() } else { ptrs },
                 shadowed_len: n,
                 storage: base.cast::<c_void>(),
-            }
+            };
+            (out, nul)
         }
     }
 
@@ -272,6 +309,41 @@ fn has_nul(bytes: &[u8]) -> bool {
         }
     }
     words.remainder().contains(&0)
+}
+
+/// Copies `src` to `dst` eight bytes at a time and tells whether some byte is 0 (the test of
+/// [`has_nul`] on each word). The last word is copied whole: up to 7 bytes past `src.len()` at
+/// `dst` are overwritten (the caller's NUL and padding go there).
+///
+/// # Safety
+/// `dst` is valid for writes of `src.len()` rounded up to a multiple of 8 bytes.
+unsafe fn copy_has_nul(src: &[u8], dst: *mut u8) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut found = 0u64;
+    let mut words = src.chunks_exact(8);
+    let mut at = dst;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_ne_bytes(b);
+        found |= x.wrapping_sub(ONES) & !x & HIGH;
+        // SAFETY: inside the caller's buffer.
+        unsafe {
+            at.cast::<u64>().write_unaligned(x);
+            at = at.add(8);
+        }
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut b = [0xFFu8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        let x = u64::from_ne_bytes(b);
+        found |= x.wrapping_sub(ONES) & !x & HIGH;
+        // SAFETY: inside the caller's buffer (rounded up to whole words).
+        unsafe { at.cast::<u64>().write_unaligned(x) };
+    }
+    found != 0
 }
 
 /// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
@@ -610,6 +682,11 @@ mod tests {
                     let mut v = vec![b'x'; len];
                     v[pos] = b;
                     assert_eq!(has_nul(&v), v.contains(&0), "{len} {pos} {b}");
+                    let mut out = vec![0x55u8; len + 8];
+                    // SAFETY: `out` has `len + 8` bytes.
+                    let nul = unsafe { copy_has_nul(&v, out.as_mut_ptr()) };
+                    assert_eq!(nul, v.contains(&0), "{len} {pos} {b}");
+                    assert_eq!(&out[..len], &v[..], "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
                     let mut dst = String::from("old");
                     let copied = copy_checked(&mut dst, &v);
