@@ -2,7 +2,7 @@
 //! plain fields out — no JSON on either side.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void};
 
 use jitaccess::{
@@ -218,7 +218,7 @@ impl JitaccessDecision {
         let words = 2 + n + bytes.div_ceil(std::mem::size_of::<usize>());
         // Not zeroed: every byte read later (word 0, the pointers, each string and its NUL) is
         // written below; only padding after the last NUL stays uninitialized, never read.
-        let base = Box::into_raw(Box::<[usize]>::new_uninit_slice(words)).cast::<usize>();
+        let (base, words) = take_block(words);
         let mut nul = false;
         // SAFETY: `base` points to `words` words owned by us; every write below stays inside
         // them (`bytes` was summed from the very strings written, plus the spare word).
@@ -281,15 +281,85 @@ impl JitaccessDecision {
     pub(crate) fn release(&mut self) {
         if !self.storage.is_null() {
             let base = self.storage.cast::<usize>();
-            // SAFETY: made by `from_decision`: a boxed slice whose word 0 is its length.
+            // SAFETY: made by `from_decision` (`take_block`): a boxed slice whose word 0 is its
+            // length, no longer referenced by the caller.
             unsafe {
-                let words = *base;
-                drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
-                    base, words,
-                )));
+                give_block(base);
             }
         }
         *self = JitaccessDecision::empty();
+    }
+}
+
+/// One freed decision block kept per thread for the next decision (a typed evaluate then
+/// allocates nothing once warm). Word 0 of a block is its length in words. Freed with the thread.
+struct SpareBlock(Cell<*mut usize>);
+
+impl Drop for SpareBlock {
+    fn drop(&mut self) {
+        let p = self.0.replace(std::ptr::null_mut());
+        if !p.is_null() {
+            // SAFETY: a block of `take_block`, owned by this slot alone.
+            unsafe { free_block(p) };
+        }
+    }
+}
+
+thread_local! {
+    static SPARE: SpareBlock = const { SpareBlock(Cell::new(std::ptr::null_mut())) };
+}
+
+/// Frees a block whose word 0 is its length in words.
+///
+/// # Safety
+/// `p` was made by [`take_block`] and is referenced nowhere else.
+unsafe fn free_block(p: *mut usize) {
+    // SAFETY: the caller's promise; a boxed slice of `*p` words.
+    unsafe {
+        let words = *p;
+        drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, words)));
+    }
+}
+
+/// A block of at least `words` words (word 0 holding its length, the rest uninitialized): this
+/// thread's spare block when it is large enough, else a new one. Returns it and its length.
+fn take_block(words: usize) -> (*mut usize, usize) {
+    let spare = SPARE
+        .try_with(|s| s.0.replace(std::ptr::null_mut()))
+        .unwrap_or(std::ptr::null_mut());
+    if !spare.is_null() {
+        // SAFETY: a block of `take_block` owned by the slot, now by us; word 0 is its length.
+        let have = unsafe { *spare };
+        if have >= words {
+            return (spare, have);
+        }
+        // SAFETY: owned by us, referenced nowhere else.
+        unsafe { free_block(spare) };
+    }
+    let p = Box::into_raw(Box::<[usize]>::new_uninit_slice(words)).cast::<usize>();
+    // SAFETY: `words >= 1` (the caller always counts word 0).
+    unsafe { p.write(words) };
+    (p, words)
+}
+
+/// Gives a block back: kept as this thread's spare when the slot is empty, else freed.
+///
+/// # Safety
+/// `p` was made by [`take_block`] and is referenced nowhere else.
+unsafe fn give_block(p: *mut usize) {
+    let kept = SPARE
+        .try_with(|s| {
+            if s.0.get().is_null() {
+                s.0.set(p);
+                true
+            } else {
+                false
+            }
+        })
+        .unwrap_or(false);
+    if !kept {
+        // SAFETY: forwarded.
+        unsafe { free_block(p) };
     }
 }
 
