@@ -291,7 +291,8 @@ impl Writer {
         self.frontier.size()
     }
 
-    /// The number of records covered by the last checkpoint.
+    /// The number of records covered by the last checkpoint (with [`Durability::Batch`] it
+    /// may still be waiting for its background sync; see the module's checkpoint notes).
     pub fn sealed(&self) -> u64 {
         self.sealed
     }
