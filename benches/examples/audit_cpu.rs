@@ -2,8 +2,9 @@
 //! Audit throughput in process CPU time as well as wall time, for a machine shared with other
 //! work (where criterion's wall-clock figures mostly measure the wait for a CPU).
 //!
-//! `cargo run --release -p jitaccess-benches --example audit_cpu [records] [every-record]`
-//! (`every-record`: fsync after every record instead of batches of 4096 / 100 ms).
+//! `cargo run --release -p jitaccess-benches --example audit_cpu [records] [every-record|batch]
+//! [checkpoint-every]` (`every-record`: fsync after every record instead of batches of 4096 /
+//! 100 ms; a checkpoint every 10 000 records unless given).
 
 use std::time::{Duration, Instant};
 
@@ -60,8 +61,12 @@ fn main() {
             interval: Duration::from_millis(100),
         }
     };
+    let every: u64 = std::env::args()
+        .nth(3)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let opts = WriterOptions::default()
-        .checkpoint_every(10_000)
+        .checkpoint_every(every)
         .durability(durability);
     let mut w = Writer::open(&log, key.clone(), opts).unwrap();
     let (t, c) = (Instant::now(), cpu());
@@ -71,7 +76,7 @@ fn main() {
     w.close().unwrap();
     let (wall, cpu_used) = (t.elapsed(), cpu() - c);
     println!(
-        "append {n} records ({}, checkpoint every 10000): wall {:?} = {:.0} rec/s, cpu {:?} = {:.0} rec/s",
+        "append {n} records ({}, checkpoint every {every}): wall {:?} = {:.0} rec/s, cpu {:?} = {:.0} rec/s",
         if every_record {
             "fsync per record"
         } else {

@@ -18,6 +18,18 @@
 //! failed background sync is returned by the next call, and the records it covered count as
 //! unsynced again.
 //!
+//! **Checkpoints.** [`Writer::checkpoint`] and [`Writer::close`] (and every checkpoint with
+//! [`Durability::EveryRecord`]) sync the log, write the checkpoint and sync the checkpoint file
+//! before they return. With [`Durability::Batch`] the automatic checkpoints (every N records and
+//! T seconds) are computed and signed on the appending thread and handed to the background
+//! thread, which writes one only after a sync of the log covering its records has finished and
+//! then syncs the checkpoint file: a checkpoint is never written, let alone durable, before the
+//! records it covers. Until that background sync finishes (about two `fsync`s) a handed-over
+//! checkpoint may be lost by a process crash or power loss; the records it covers stay (within
+//! the batch bound) and are sealed again by the next checkpoint. [`Writer::sync`] also writes
+//! and syncs the handed-over checkpoints; a failure of that background work is returned by the
+//! next call.
+//!
 //! **Recovery.** [`Writer::open`] verifies the existing log (fail closed: a log that does not
 //! verify is not appended to) and repairs a torn final line or checkpoint (an append cut short
 //! by a crash) by truncating it; [`Writer::recovery`] says what was repaired.
@@ -160,6 +172,9 @@ pub struct Writer {
     /// When the oldest record that no sync (finished or running) covers was appended.
     first_unsynced_at: Option<Instant>,
     syncer: Option<Syncer>,
+    /// Signed checkpoint lines (with their newline) not yet handed to a sync: the next sync
+    /// writes them after the log sync that covers them.
+    pending: Vec<String>,
     recovery: Recovery,
     buf: String,
     closed: bool,
@@ -259,6 +274,7 @@ impl Writer {
             in_flight_since: None,
             first_unsynced_at: None,
             syncer: None,
+            pending: Vec::new(),
             recovery,
             buf: String::with_capacity(512),
             closed: false,
@@ -275,7 +291,8 @@ impl Writer {
         self.frontier.size()
     }
 
-    /// The number of records covered by the last checkpoint.
+    /// The number of records covered by the last checkpoint (with [`Durability::Batch`] it
+    /// may still be waiting for its background sync; see the module's checkpoint notes).
     pub fn sealed(&self) -> u64 {
         self.sealed
     }
@@ -303,16 +320,53 @@ impl Writer {
     fn after_append(&mut self) -> Result<(), AuditError> {
         let now = Instant::now();
         self.first_unsynced_at.get_or_insert(now);
+        let due = self.frontier.size() - self.sealed >= self.opts.checkpoint_every;
         match self.opts.durability {
             Durability::EveryRecord => self.sync()?,
-            Durability::Batch { records, .. } => self.batch(u64::from(records))?,
+            Durability::Batch { records, .. } => {
+                if due {
+                    self.checkpoint_deferred()?;
+                }
+                self.batch(u64::from(records))?;
+            }
         }
-        if self.frontier.size() - self.sealed >= self.opts.checkpoint_every {
-            self.checkpoint()?;
+        if due {
+            if self.opts.durability == Durability::EveryRecord {
+                self.checkpoint()?;
+            }
         } else {
             self.tick_at(now)?;
         }
         Ok(())
+    }
+
+    /// An automatic checkpoint with batched durability: signed here, written by the background
+    /// thread after the log sync that covers it (synchronous if no thread can run).
+    fn checkpoint_deferred(&mut self) -> Result<(), AuditError> {
+        if self.syncer.is_none() {
+            self.syncer = Syncer::spawn(&self.log, &self.cps);
+        }
+        if self.syncer.is_none() {
+            return self.checkpoint().map(|_| ());
+        }
+        let (cp, note) = self.sign()?;
+        self.pending.push(note);
+        self.sealed = cp.size;
+        self.last_checkpoint = Some(cp);
+        self.last_checkpoint_at = Instant::now();
+        Ok(())
+    }
+
+    /// The checkpoint of the current size and its signed note line.
+    fn sign(&self) -> Result<(Checkpoint, String), AuditError> {
+        let cp = Checkpoint {
+            origin: self.origin.clone(),
+            size: self.frontier.size(),
+            root: self.frontier.root(),
+        };
+        let mut note = self.key.sign_note(&cp.to_text())?;
+        note.push('\n');
+        Ok((cp, note))
     }
 
     /// The batch bound by count: never more than `records - 1` acknowledged records without a
@@ -325,26 +379,29 @@ impl Writer {
             if self.frontier.size() - self.durable >= records {
                 self.sync_inline()?;
             }
-        } else if self.in_flight.is_none() && size - self.durable >= (records / 2).max(1) {
+        } else if self.in_flight.is_none()
+            && (size - self.durable >= (records / 2).max(1) || !self.pending.is_empty())
+        {
             self.start_background_sync()?;
         }
         Ok(())
     }
 
     /// Starts a background sync of everything written so far (inline if no thread can run).
+    /// The handed-over checkpoints go with it: they are written after its log sync.
     fn start_background_sync(&mut self) -> Result<(), AuditError> {
         if self.syncer.is_none() {
-            self.syncer = self.log.try_clone().ok().and_then(Syncer::spawn);
+            self.syncer = Syncer::spawn(&self.log, &self.cps);
         }
         let size = self.frontier.size();
         match &self.syncer {
             Some(syncer) => {
-                syncer.start();
+                syncer.start(std::mem::take(&mut self.pending));
                 self.in_flight = Some(size);
                 self.in_flight_since = self.first_unsynced_at.take();
                 Ok(())
             }
-            None => self.sync_inline(),
+            None => self.flush_inline(),
         }
     }
 
@@ -363,10 +420,19 @@ impl Writer {
                 self.durable = self.durable.max(covered);
                 Ok(())
             }
-            Err(e) => {
-                // Its records are unsynced again: the next append or sync retries.
+            Err(JobError::Log(e, mut notes)) => {
+                // Its records are unsynced again and its checkpoints unwritten: the next
+                // append or sync retries both, in order.
                 self.first_unsynced_at = since.or(self.first_unsynced_at);
+                notes.append(&mut self.pending);
+                self.pending = notes;
                 Err(AuditError::io(&self.path, e))
+            }
+            Err(JobError::Checkpoints(e)) => {
+                // The log sync finished; the checkpoints may be lost: close writes a new one.
+                self.durable = self.durable.max(covered);
+                self.last_checkpoint = None;
+                Err(AuditError::io(&self.cp_path, e))
             }
         }
     }
@@ -383,15 +449,34 @@ impl Writer {
         Ok(())
     }
 
-    /// Syncs the log to stable storage (waiting for a running background sync first).
+    /// Syncs the log and then writes and syncs the checkpoints handed over to the background
+    /// thread, inline (no background sync runs then).
+    fn flush_inline(&mut self) -> Result<(), AuditError> {
+        self.sync_inline()?;
+        if !self.pending.is_empty() {
+            let notes = std::mem::take(&mut self.pending);
+            if let Err(e) = write_notes(&self.cps, &notes) {
+                self.last_checkpoint = None;
+                return Err(AuditError::io(&self.cp_path, e));
+            }
+        }
+        Ok(())
+    }
+
+    /// Syncs the log to stable storage (waiting for a running background sync first), then
+    /// writes and syncs the checkpoints not yet written.
     pub fn sync(&mut self) -> Result<(), AuditError> {
         self.collect(true)?;
-        self.sync_inline()
+        self.flush_inline()
     }
 
     /// Runs what is due by time: a batch sync older than its interval, a checkpoint older than
     /// T with unsealed records. Hosts that can go quiet call this from a timer.
     pub fn tick(&mut self) -> Result<(), AuditError> {
+        if let Durability::Batch { records, .. } = self.opts.durability {
+            // Collects a finished background sync and hands over waiting checkpoints.
+            self.batch(u64::from(records))?;
+        }
         self.tick_at(Instant::now())
     }
 
@@ -406,27 +491,28 @@ impl Writer {
         if self.frontier.size() > self.sealed
             && now.duration_since(self.last_checkpoint_at) >= self.opts.checkpoint_interval
         {
-            self.checkpoint()?;
+            match self.opts.durability {
+                Durability::EveryRecord => {
+                    self.checkpoint()?;
+                }
+                Durability::Batch { records, .. } => {
+                    self.checkpoint_deferred()?;
+                    self.batch(u64::from(records))?;
+                }
+            }
         }
         Ok(())
     }
 
-    /// Syncs the log and writes a signed checkpoint of its current size.
+    /// Syncs the log (and writes the checkpoints not yet written) and writes a signed
+    /// checkpoint of its current size; it is on stable storage when this returns.
     pub fn checkpoint(&mut self) -> Result<Checkpoint, AuditError> {
         if self.closed {
             return Err(AuditError::Closed);
         }
         self.sync()?;
-        let cp = Checkpoint {
-            origin: self.origin.clone(),
-            size: self.frontier.size(),
-            root: self.frontier.root(),
-        };
-        let mut note = self.key.sign_note(&cp.to_text())?;
-        note.push('\n');
-        self.cps
-            .write_all(note.as_bytes())
-            .and_then(|()| self.cps.sync_data())
+        let (cp, note) = self.sign()?;
+        write_notes(&self.cps, std::slice::from_ref(&note))
             .map_err(|e| AuditError::io(&self.cp_path, e))?;
         self.sealed = cp.size;
         self.last_checkpoint = Some(cp.clone());
@@ -435,10 +521,13 @@ impl Writer {
     }
 
     /// Writes the final checkpoint (also when nothing new was appended, so an empty log has
-    /// one) and closes the log.
+    /// one) and closes the log; everything is on stable storage when this returns.
     pub fn close(mut self) -> Result<Checkpoint, AuditError> {
-        let cp = match &self.last_checkpoint {
-            Some(c) if c.size == self.frontier.size() => c.clone(),
+        let cp = match self.last_checkpoint.clone() {
+            Some(c) if c.size == self.frontier.size() => {
+                self.sync()?;
+                c
+            }
             _ => self.checkpoint()?,
         };
         self.closed = true;
@@ -448,24 +537,48 @@ impl Writer {
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        if !self.closed && self.frontier.size() > self.sealed {
+        if !self.closed {
             // Best effort: a writer dropped without close still seals what it wrote.
-            let _ = self.checkpoint();
+            let _ = if self.frontier.size() > self.sealed {
+                self.checkpoint().map(|_| ())
+            } else {
+                self.sync()
+            };
         }
     }
 }
 
-/// The background thread of batched syncs: one request (the size it covers) and one result at
-/// a time; it stops when the writer is dropped.
+/// Writes checkpoint lines with one `write` call and syncs the checkpoint file.
+fn write_notes(mut cps: &File, notes: &[String]) -> std::io::Result<()> {
+    if let [one] = notes {
+        cps.write_all(one.as_bytes())?;
+    } else {
+        cps.write_all(notes.concat().as_bytes())?;
+    }
+    cps.sync_data()
+}
+
+/// The background thread of batched syncs: one request (a log sync of everything written so
+/// far, then the checkpoints it carries) and one result at a time; it stops when the writer is
+/// dropped, after finishing a request.
 struct Syncer {
     shared: Arc<(Mutex<SyncState>, Condvar)>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// What a background request failed at.
+enum JobError {
+    /// The log sync, with the checkpoints it carried (not written).
+    Log(std::io::Error, Vec<String>),
+    /// Writing or syncing the checkpoints (after the log sync finished).
+    Checkpoints(std::io::Error),
+}
+
 #[derive(Default)]
 struct SyncState {
-    request: bool,
-    result: Option<std::io::Result<()>>,
+    /// A request and the checkpoint lines to write after its log sync.
+    request: Option<Vec<String>>,
+    result: Option<Result<(), JobError>>,
     stop: bool,
 }
 
@@ -474,7 +587,8 @@ fn lock(m: &Mutex<SyncState>) -> MutexGuard<'_, SyncState> {
 }
 
 impl Syncer {
-    fn spawn(log: File) -> Option<Syncer> {
+    fn spawn(log: &File, cps: &File) -> Option<Syncer> {
+        let (log, cps) = (log.try_clone().ok()?, cps.try_clone().ok()?);
         let shared = Arc::new((Mutex::new(SyncState::default()), Condvar::new()));
         let theirs = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
@@ -483,18 +597,22 @@ impl Syncer {
                 let (m, cv) = &*theirs;
                 loop {
                     let mut st = lock(m);
-                    while !st.request && !st.stop {
+                    while st.request.is_none() && !st.stop {
                         st = cv
                             .wait(st)
                             .unwrap_or_else(std::sync::PoisonError::into_inner);
                     }
-                    if !st.request {
+                    let Some(notes) = st.request.take() else {
                         return;
-                    }
+                    };
                     drop(st);
-                    let r = log.sync_data();
+                    // The checkpoints only after the log sync that covers them finished.
+                    let r = match log.sync_data() {
+                        Err(e) => Err(JobError::Log(e, notes)),
+                        Ok(()) if notes.is_empty() => Ok(()),
+                        Ok(()) => write_notes(&cps, &notes).map_err(JobError::Checkpoints),
+                    };
                     let mut st = lock(m);
-                    st.request = false;
                     st.result = Some(r);
                     cv.notify_all();
                 }
@@ -506,16 +624,16 @@ impl Syncer {
         })
     }
 
-    fn start(&self) {
+    fn start(&self, notes: Vec<String>) {
         let (m, cv) = &*self.shared;
         let mut st = lock(m);
-        st.request = true;
+        st.request = Some(notes);
         st.result = None;
         cv.notify_all();
     }
 
     /// The result of the last request, if it finished (with `wait`: once it finishes).
-    fn result(&self, wait: bool) -> Option<std::io::Result<()>> {
+    fn result(&self, wait: bool) -> Option<Result<(), JobError>> {
         let (m, cv) = &*self.shared;
         let mut st = lock(m);
         while wait && st.result.is_none() {
@@ -611,6 +729,120 @@ mod tests {
         }
         assert!(w.syncer.is_none());
         w.close().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn fresh(name: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "jitaccess-writer-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("a.log");
+        let _ = std::fs::remove_file(&log);
+        let _ = std::fs::remove_file(checkpoints_path(&log));
+        (dir, log)
+    }
+
+    fn checkpoint_count(log: &Path) -> usize {
+        std::fs::read_to_string(checkpoints_path(log))
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("\u{2014} "))
+            .count()
+    }
+
+    /// With batched durability the automatic checkpoints go through the background thread:
+    /// none is written before a log sync covering it, all are there after `sync`, and the log
+    /// verifies after close with no duplicate final checkpoint.
+    #[test]
+    fn background_checkpoints_are_written_and_verify() {
+        let (dir, log) = fresh("bgcp");
+        let key = SignerKey::from_seed("bgcp", &[5; 32]).unwrap();
+        let opts = WriterOptions::default()
+            .checkpoint_every(10)
+            .durability(Durability::Batch {
+                records: 4096,
+                interval: Duration::from_secs(3600),
+            });
+        let mut w = Writer::open(&log, key.clone(), opts).unwrap();
+        let mut handed = 0;
+        for i in 1..=100u64 {
+            w.append(&event()).unwrap();
+            assert_eq!(w.sealed(), i - i % 10);
+            if w.in_flight.is_some() {
+                handed += 1;
+            }
+        }
+        assert!(handed > 0 && w.syncer.is_some(), "no background checkpoint");
+        w.sync().unwrap();
+        assert!(w.pending.is_empty() && w.in_flight.is_none());
+        assert_eq!(w.durable, 100);
+        let r = super::super::verify(&log, &key.verifier()).unwrap();
+        assert_eq!((r.checkpoints, r.sealed, r.records), (10, 100, 100));
+        assert!(r.is_ok(), "{r:?}");
+        for _ in 0..5 {
+            w.append(&event()).unwrap();
+        }
+        assert_eq!(w.close().unwrap().size, 105);
+        let r = super::super::verify(&log, &key.verifier()).unwrap();
+        assert_eq!((r.checkpoints, r.sealed), (11, 105));
+        assert!(r.is_ok(), "{r:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A failed background job is returned by the next call: a failed log sync keeps its
+    /// checkpoints for the retry (in order), a failed checkpoint write makes close write a new
+    /// final checkpoint; the log verifies afterwards.
+    #[test]
+    fn background_failures_surface_and_recover() {
+        let (dir, log) = fresh("bgfail");
+        let key = SignerKey::from_seed("bgfail", &[6; 32]).unwrap();
+        let opts = WriterOptions::default()
+            .checkpoint_every(1000)
+            .durability(Durability::Batch {
+                records: 4096,
+                interval: Duration::from_secs(3600),
+            });
+        let mut w = Writer::open(&log, key.clone(), opts).unwrap();
+        for _ in 0..3 {
+            w.append(&event()).unwrap();
+        }
+        // A checkpoint handed over to a job whose log sync failed.
+        w.checkpoint_deferred().unwrap();
+        w.start_background_sync().unwrap();
+        w.collect(true).unwrap();
+        let (_, note) = w.sign().unwrap();
+        let inject = |w: &mut Writer, r: Result<(), JobError>| {
+            let (m, _) = &*w.syncer.as_ref().unwrap().shared;
+            lock(m).result = Some(r);
+            w.in_flight = Some(w.size());
+        };
+        inject(
+            &mut w,
+            Err(JobError::Log(std::io::Error::other("injected"), vec![note])),
+        );
+        let e = w.append(&event()).unwrap_err();
+        assert!(e.to_string().contains("injected"), "{e}");
+        assert_eq!(w.pending.len(), 1, "the checkpoint is kept for the retry");
+        w.sync().unwrap();
+        assert!(w.pending.is_empty());
+        assert_eq!(checkpoint_count(&log), 2);
+        // A failed checkpoint write: reported, and close writes a fresh final checkpoint.
+        w.append(&event()).unwrap();
+        w.sync().unwrap();
+        inject(
+            &mut w,
+            Err(JobError::Checkpoints(std::io::Error::other("injected cp"))),
+        );
+        let e = w.tick().unwrap_err();
+        assert!(e.to_string().contains("injected cp"), "{e}");
+        assert!(w.last_checkpoint.is_none());
+        assert_eq!(w.close().unwrap().size, 5);
+        let r = super::super::verify(&log, &key.verifier()).unwrap();
+        assert_eq!((r.checkpoints, r.sealed, r.records), (3, 5, 5));
+        assert!(r.is_ok(), "{r:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
