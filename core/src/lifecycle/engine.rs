@@ -294,23 +294,29 @@ struct IdIndex {
 }
 
 impl IdIndex {
-    fn get(&self, id: &str, requests: &[Request]) -> Option<usize> {
+    /// The keyed hash of `id`.
+    fn hash(&self, id: &str) -> u64 {
         use std::hash::BuildHasher;
+        self.keys.hash_one(id)
+    }
+
+    fn get(&self, id: &str, requests: &[Request]) -> Option<usize> {
+        self.get_hashed(self.hash(id), id, requests)
+    }
+
+    /// [`IdIndex::get`] with the id's hash computed already.
+    fn get_hashed(&self, hash: u64, id: &str, requests: &[Request]) -> Option<usize> {
         self.slots
-            .get(&self.keys.hash_one(id))?
+            .get(&hash)?
             .as_slice()
             .iter()
             .copied()
             .find(|&s| requests.get(s).is_some_and(|r| r.id == id))
     }
 
-    /// Lists a new id (not listed yet).
-    fn insert(&mut self, id: &str, slot: usize) {
-        use std::hash::BuildHasher;
-        self.slots
-            .entry(self.keys.hash_one(id))
-            .or_default()
-            .push(slot);
+    /// Lists a new id (not listed yet) by its hash.
+    fn insert_hashed(&mut self, hash: u64, slot: usize) {
+        self.slots.entry(hash).or_default().push(slot);
     }
 }
 
@@ -505,10 +511,23 @@ impl Cover {
 /// time), its events, and the cover computed at its submission.
 struct Change {
     req: Request,
-    /// The request's slot when it is already stored.
-    slot: Option<usize>,
+    /// The request's slot when it is already stored, or that it is new.
+    slot: Known,
     events: Vec<Event>,
     cover: Option<Cover>,
+}
+
+/// What a commit knows of where its first request is stored.
+#[derive(Clone, Copy)]
+enum Known {
+    /// A transition of the request stored in this slot (a copy of it with only the fields a
+    /// transition sets changed).
+    Slot(usize),
+    /// A new request whose id (of this [`IdIndex::hash`]) the command checked is unused,
+    /// under the same lock.
+    New(u64),
+    /// Look the id up.
+    Find,
 }
 
 /// A coverage that covers nothing and keeps the normalized path and the facts of the
@@ -700,24 +719,35 @@ impl State {
     /// Applies new versions of requests (already stored and audited) to memory and indexes.
     fn apply(&mut self, changed: Vec<Request>) {
         for req in changed {
-            self.apply_one(Cow::Owned(req), None, None);
+            self.apply_one(Cow::Owned(req), Known::Find, None);
         }
     }
 
     /// Applies the new version of one request; `known` is its slot if the caller knows it,
     /// `prepared` its cover computed at submission.
-    fn apply_one(&mut self, req: Cow<'_, Request>, known: Option<usize>, prepared: Option<Cover>) {
+    fn apply_one(&mut self, req: Cow<'_, Request>, known: Known, prepared: Option<Cover>) {
         {
-            let known = known.filter(|&s| self.requests.get(s).is_some_and(|r| r.id == req.id));
+            // A transition of the request in `slot` changes only what a transition changes.
+            let transition = match known {
+                Known::Slot(s) if self.requests.get(s).is_some_and(|r| r.id == req.id) => Some(s),
+                _ => None,
+            };
             // Whether the slot is in `open` already (it holds exactly the pending and active).
             let mut was_open = false;
-            let slot = match known.or_else(|| self.by_id.get(&req.id, &self.requests)) {
+            let found = match known {
+                Known::Slot(_) if transition.is_some() => transition,
+                // Submitted under the lock that checked the id is unused.
+                Known::New(_) => None,
+                _ => self.by_id.get(&req.id, &self.requests),
+            };
+            let slot = match found {
                 Some(slot) => {
                     if let Some(r) = self.requests.get_mut(slot) {
                         was_open = matches!(r.status, Status::Pending | Status::Active);
                         match req {
                             Cow::Owned(n) => *r = n,
                             // Reuses the stored request's buffers.
+                            Cow::Borrowed(n) if transition.is_some() => r.assign_transition_from(n),
                             Cow::Borrowed(n) => r.assign_from(n),
                         }
                     }
@@ -725,7 +755,11 @@ impl State {
                 }
                 None => {
                     let slot = self.requests.len();
-                    self.by_id.insert(&req.id, slot);
+                    let hash = match known {
+                        Known::New(h) => h,
+                        _ => self.by_id.hash(&req.id),
+                    };
+                    self.by_id.insert_hashed(hash, slot);
                     self.users
                         .entry_or_insert_with(&req.requester, UserSlots::default)
                         .requests
@@ -786,7 +820,7 @@ impl State {
     fn commit(
         &mut self,
         changed: &[Request],
-        slot: Option<usize>,
+        slot: Known,
         events: Vec<Event>,
         mut prepared: Option<Cover>,
     ) -> Result<(), RequestError> {
@@ -803,7 +837,11 @@ impl State {
             .map_err(|e| err(ErrorCode::StorageFailed, e.to_string()))?;
         let mut slot = slot;
         for req in changed {
-            self.apply_one(Cow::Borrowed(req), slot.take(), prepared.take());
+            self.apply_one(
+                Cow::Borrowed(req),
+                std::mem::replace(&mut slot, Known::Find),
+                prepared.take(),
+            );
         }
         Ok(())
     }
@@ -1055,7 +1093,12 @@ impl Engine {
         opts: &CommandOptions,
     ) -> Result<Request, RequestError> {
         self.run(opts, at, |st| {
-            if st.by_id.get(&args.id, &st.requests).is_some() {
+            let id_hash = st.by_id.hash(&args.id);
+            if st
+                .by_id
+                .get_hashed(id_hash, &args.id, &st.requests)
+                .is_some()
+            {
                 return Err(err(
                     ErrorCode::DuplicateId,
                     format!("the id '{}' is already used", args.id),
@@ -1298,7 +1341,7 @@ impl Engine {
             }
             Ok(Change {
                 req,
-                slot: None,
+                slot: Known::New(id_hash),
                 events,
                 cover,
             })
@@ -1334,7 +1377,7 @@ impl Engine {
             let event = f(st, &mut req)?;
             Ok(Change {
                 req,
-                slot: Some(slot),
+                slot: Known::Slot(slot),
                 events: event.into_iter().collect(),
                 cover: None,
             })
@@ -1571,7 +1614,7 @@ impl Engine {
             let event = st.event_for(EventType::GrantCreated, at, || admin(&args.by), &req);
             Ok(Change {
                 req,
-                slot: None,
+                slot: Known::Find,
                 events: event.into_iter().collect(),
                 cover: None,
             })
@@ -1613,7 +1656,7 @@ impl Engine {
             })
             .collect();
         let changed: Vec<Request> = due.into_iter().map(|(_, r)| r).collect();
-        st.commit(&changed, None, events, None)?;
+        st.commit(&changed, Known::Find, events, None)?;
         let ticket = st.store.take_ticket();
         drop(st);
         Self::wait_durable(ticket)?;

@@ -345,6 +345,32 @@ impl Request {
         self.revision = *revision;
     }
 
+    /// Makes `self` equal to `src` where `src` is a transition of `self` (a copy of it with
+    /// only the fields a transition changes set anew): the fields fixed at submission (id,
+    /// origin, requester, computer, duration, justification, submission time) are not copied.
+    pub(crate) fn assign_transition_from(&mut self, src: &Request) {
+        debug_assert!(
+            self.id == src.id
+                && self.origin == src.origin
+                && self.requester == src.requester
+                && self.computer == src.computer
+                && self.duration == src.duration
+                && self.justification == src.justification
+                && self.submitted_at == src.submitted_at,
+            "a transition changed a field fixed at submission"
+        );
+        self.status = src.status;
+        self.pending_deadline = src.pending_deadline;
+        self.decided_by.clone_from(&src.decided_by);
+        self.decided_at = src.decided_at;
+        self.not_before = src.not_before;
+        self.not_after = src.not_after;
+        self.comment.clone_from(&src.comment);
+        self.reason.clone_from(&src.reason);
+        self.ended_at = src.ended_at;
+        self.revision = src.revision;
+    }
+
     /// The launch of a submitted request.
     pub fn launch(&self) -> Option<&Launch> {
         match &self.origin {
