@@ -6,10 +6,9 @@ use std::ffi::{CString, c_char};
 use chrono::{DateTime, Utc};
 use jitaccess::{CompiledPolicy, Launch, Policy};
 use jitaccess_ffi::{
-    JitaccessCode, JitaccessCompiledPolicy, JitaccessDecision, JitaccessElevation, JitaccessFormat,
-    JitaccessLaunch, JitaccessOutcome, JitaccessPolicy, JitaccessStr,
-    jitaccess_compiled_policy_free, jitaccess_policy_compile, jitaccess_policy_free,
-    jitaccess_policy_from_str,
+    JitaccessCode, JitaccessCompiledPolicy, JitaccessDecision, JitaccessFormat, JitaccessLaunch,
+    JitaccessPolicy, JitaccessStr, jitaccess_compiled_policy_free, jitaccess_policy_compile,
+    jitaccess_policy_free, jitaccess_policy_from_str,
 };
 
 /// A borrowed string field; `None` is absent (NULL).
@@ -171,17 +170,5 @@ impl Drop for FfiSetup {
 
 /// A zeroed decision to pass as the out-parameter of the typed evaluate.
 pub fn empty_decision() -> JitaccessDecision {
-    JitaccessDecision {
-        outcome: JitaccessOutcome::None,
-        elevation: JitaccessElevation::Unset,
-        max_duration_seconds: 0,
-        warnings: 0,
-        rule: std::ptr::null_mut(),
-        reason: std::ptr::null_mut(),
-        application: std::ptr::null_mut(),
-        privilege_list: std::ptr::null_mut(),
-        shadowed: std::ptr::null_mut(),
-        shadowed_len: 0,
-        storage: std::ptr::null_mut(),
-    }
+    JitaccessDecision::empty()
 }

@@ -148,7 +148,9 @@ pub struct JitaccessDecision {
 }
 
 impl JitaccessDecision {
-    pub(crate) fn empty() -> JitaccessDecision {
+    /// A decision with no outcome and null strings: what the typed evaluate functions write
+    /// before they fill it, and a value for a Rust host to pass as their out-parameter.
+    pub fn empty() -> JitaccessDecision {
         JitaccessDecision {
             outcome: JitaccessOutcome::None,
             elevation: JitaccessElevation::Unset,
