@@ -753,20 +753,28 @@ mod tests {
             .count()
     }
 
+    /// A fresh log `name` written with batched durability (a batch of 4096 records, no
+    /// interval in practice) and a checkpoint every `every` records, signed with a key made
+    /// from `seed`.
+    fn batch_writer(name: &str, seed: u8, every: u64) -> (PathBuf, PathBuf, SignerKey, Writer) {
+        let (dir, log) = fresh(name);
+        let key = SignerKey::from_seed(name, &[seed; 32]).unwrap();
+        let opts = WriterOptions::default()
+            .checkpoint_every(every)
+            .durability(Durability::Batch {
+                records: 4096,
+                interval: Duration::from_secs(3600),
+            });
+        let w = Writer::open(&log, key.clone(), opts).unwrap();
+        (dir, log, key, w)
+    }
+
     /// With batched durability the automatic checkpoints go through the background thread:
     /// none is written before a log sync covering it, all are there after `sync`, and the log
     /// verifies after close with no duplicate final checkpoint.
     #[test]
     fn background_checkpoints_are_written_and_verify() {
-        let (dir, log) = fresh("bgcp");
-        let key = SignerKey::from_seed("bgcp", &[5; 32]).unwrap();
-        let opts = WriterOptions::default()
-            .checkpoint_every(10)
-            .durability(Durability::Batch {
-                records: 4096,
-                interval: Duration::from_secs(3600),
-            });
-        let mut w = Writer::open(&log, key.clone(), opts).unwrap();
+        let (dir, log, key, mut w) = batch_writer("bgcp", 5, 10);
         let mut handed = 0;
         for i in 1..=100u64 {
             w.append(&event()).unwrap();
@@ -797,15 +805,7 @@ mod tests {
     /// final checkpoint; the log verifies afterwards.
     #[test]
     fn background_failures_surface_and_recover() {
-        let (dir, log) = fresh("bgfail");
-        let key = SignerKey::from_seed("bgfail", &[6; 32]).unwrap();
-        let opts = WriterOptions::default()
-            .checkpoint_every(1000)
-            .durability(Durability::Batch {
-                records: 4096,
-                interval: Duration::from_secs(3600),
-            });
-        let mut w = Writer::open(&log, key.clone(), opts).unwrap();
+        let (dir, log, key, mut w) = batch_writer("bgfail", 6, 1000);
         for _ in 0..3 {
             w.append(&event()).unwrap();
         }
