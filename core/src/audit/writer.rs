@@ -677,15 +677,7 @@ mod tests {
     /// acknowledged records lack a finished sync; close waits and the log verifies.
     #[test]
     fn background_batch_syncs_keep_the_bound() {
-        let dir = std::env::temp_dir().join(format!(
-            "jitaccess-writer-bg-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let log = dir.join("a.log");
-        let _ = std::fs::remove_file(&log);
-        let _ = std::fs::remove_file(checkpoints_path(&log));
+        let (dir, log) = fresh("bg");
         let key = SignerKey::from_seed("bg", &[3; 32]).unwrap();
         let opts = WriterOptions::default()
             .checkpoint_every(100)
