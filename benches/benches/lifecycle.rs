@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use jitaccess::lifecycle::{Engine, FileStore, MemoryStore, NullSink, SubmitArgs};
+use jitaccess::lifecycle::{
+    Engine, FileStore, MemoryStore, NullSink, Request, RequestError, SubmitArgs,
+};
 use jitaccess::{Launch, Policy};
 
 const POLICY: &str = r#"
@@ -26,6 +28,28 @@ fn at() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_default()
+}
+
+/// One measured pair: submit request `{prefix}{u}` for user `u` (a copy of `template`), then
+/// approve it.
+fn submit_then_approve(
+    engine: &Engine,
+    prefix: &str,
+    u: u64,
+    template: &Launch,
+) -> Result<Request, RequestError> {
+    let id = format!("{prefix}{u}");
+    engine
+        .submit(
+            SubmitArgs::new(
+                id.clone(),
+                launch_fast(template, u),
+                None,
+                Some("ticket INC000001".into()),
+            ),
+            at(),
+        )
+        .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
 }
 
 /// A launch of user `user`, built from a parsed template (no JSON in the measured loop).
@@ -94,21 +118,7 @@ fn submit_decide(c: &mut Criterion) {
     let n = AtomicU64::new(0);
     let template = launch(0);
     g.bench_function("in_memory", |b| {
-        b.iter(|| {
-            let u = n.fetch_add(1, Ordering::Relaxed);
-            let id = format!("m{u}");
-            engine
-                .submit(
-                    SubmitArgs::new(
-                        id.clone(),
-                        launch_fast(&template, u),
-                        None,
-                        Some("ticket INC000001".into()),
-                    ),
-                    at(),
-                )
-                .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
-        })
+        b.iter(|| submit_then_approve(&engine, "m", n.fetch_add(1, Ordering::Relaxed), &template))
     });
     let dir = std::env::temp_dir().join(format!("jitaccess-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
@@ -117,21 +127,7 @@ fn submit_decide(c: &mut Criterion) {
         Engine::new(policy, Box::new(store), Box::new(NullSink)).unwrap_or_else(|e| panic!("{e}"));
     g.sample_size(20);
     g.bench_function("file_store_fsync_per_command", |b| {
-        b.iter(|| {
-            let u = n.fetch_add(1, Ordering::Relaxed);
-            let id = format!("d{u}");
-            durable
-                .submit(
-                    SubmitArgs::new(
-                        id.clone(),
-                        launch_fast(&template, u),
-                        None,
-                        Some("ticket INC000001".into()),
-                    ),
-                    at(),
-                )
-                .and_then(|_| durable.approve(&id, "CORP\\admin", None, at()))
-        })
+        b.iter(|| submit_then_approve(&durable, "d", n.fetch_add(1, Ordering::Relaxed), &template))
     });
     g.finish();
     let _ = std::fs::remove_dir_all(&dir);
@@ -175,20 +171,13 @@ fn durable_threads(c: &mut Criterion) {
                     for _ in 0..THREADS {
                         s.spawn(|| {
                             for _ in 0..per {
-                                let u = n.fetch_add(1, Ordering::Relaxed);
-                                let id = format!("t{u}");
-                                engine
-                                    .submit(
-                                        SubmitArgs::new(
-                                            id.clone(),
-                                            launch_fast(&template, u),
-                                            None,
-                                            Some("ticket INC000001".into()),
-                                        ),
-                                        at(),
-                                    )
-                                    .and_then(|_| engine.approve(&id, "CORP\\admin", None, at()))
-                                    .unwrap_or_else(|e| panic!("{e}"));
+                                submit_then_approve(
+                                    &engine,
+                                    "t",
+                                    n.fetch_add(1, Ordering::Relaxed),
+                                    &template,
+                                )
+                                .unwrap_or_else(|e| panic!("{e}"));
                             }
                         });
                     }
