@@ -36,10 +36,14 @@ fn expected_sha256(name: &str) -> String {
         .to_string()
 }
 
+/// A policy file of its own for each call: tests run on parallel threads, and
+/// rewriting one shared file let a test read it half-written.
 fn policy() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("jitaccess-cli-inspect-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join("policy.yaml");
+    let p = dir.join(format!("policy-{n}.yaml"));
     std::fs::write(
         &p,
         r#"apiVersion: jitaccess/v1
