@@ -3,7 +3,9 @@
 //! Lifecycle benchmarks: evaluation with 10k active grants, submit→decide throughput in memory
 //! and with the durable file store.
 
+use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -96,10 +98,10 @@ fn evaluate_with_grants(c: &mut Criterion) {
     let uncovered = launch(99_999);
     let mut g = c.benchmark_group("engine_evaluate_10k_grants");
     g.bench_function("covered_by_grant", |b| {
-        b.iter(|| engine.evaluate(std::hint::black_box(&covered), later))
+        b.iter(|| engine.evaluate(black_box(&covered), later))
     });
     g.bench_function("no_grant", |b| {
-        b.iter(|| engine.evaluate(std::hint::black_box(&uncovered), later))
+        b.iter(|| engine.evaluate(black_box(&uncovered), later))
     });
     g.finish();
     let d = engine
@@ -108,18 +110,51 @@ fn evaluate_with_grants(c: &mut Criterion) {
     assert_eq!(d.rule.as_deref(), Some("grant:r4242"));
 }
 
+/// Most requests an engine of the `submit_then_approve/in_memory` bench holds: the engine
+/// holds 0 to this many (on average half), then a fresh one takes its place.
+const IN_MEMORY_CAP: u64 = 200_000;
+
 fn submit_decide(c: &mut Criterion) {
     let policy = Policy::from_yaml(POLICY)
         .map(|p| p.compile())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut g = c.benchmark_group("submit_then_approve");
     g.throughput(Throughput::Elements(1));
-    let engine = Engine::in_memory(policy.clone());
     let n = AtomicU64::new(0);
     let template = launch(0);
+    // Bounded engine size: a full engine (`IN_MEMORY_CAP` requests) is replaced by a fresh one,
+    // built and dropped outside the timing, so every sample measures the same workload however
+    // many iterations criterion picks (one engine for the whole run grew to about a million
+    // requests, and the cost per pair grows with the engine: see docs/performance.md).
+    let mut engine = Engine::in_memory(policy.clone());
+    let mut held = 0u64;
     g.bench_function("in_memory", |b| {
-        b.iter(|| submit_then_approve(&engine, "m", n.fetch_add(1, Ordering::Relaxed), &template))
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            let mut left = iters;
+            while left > 0 {
+                if held >= IN_MEMORY_CAP {
+                    drop(std::mem::replace(
+                        &mut engine,
+                        Engine::in_memory(policy.clone()),
+                    ));
+                    held = 0;
+                }
+                let run = left.min(IN_MEMORY_CAP - held);
+                let start = Instant::now();
+                for _ in 0..run {
+                    let u = n.fetch_add(1, Ordering::Relaxed);
+                    black_box(submit_then_approve(&engine, "m", u, &template))
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                timed += start.elapsed();
+                held += run;
+                left -= run;
+            }
+            timed
+        })
     });
+    drop(engine);
     let dir = std::env::temp_dir().join(format!("jitaccess-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let store = FileStore::open(dir.join("journal")).unwrap_or_else(|e| panic!("{e}"));
@@ -166,7 +201,7 @@ fn durable_threads(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter_custom(|iters| {
                 let per = iters.div_ceil(THREADS);
-                let start = std::time::Instant::now();
+                let start = Instant::now();
                 std::thread::scope(|s| {
                     for _ in 0..THREADS {
                         s.spawn(|| {
@@ -195,7 +230,7 @@ fn durable_threads(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().measurement_time(std::time::Duration::from_secs(3)).warm_up_time(std::time::Duration::from_secs(1));
+    config = Criterion::default().measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
     targets = evaluate_with_grants, submit_decide, durable_threads
 }
 criterion_main!(benches);

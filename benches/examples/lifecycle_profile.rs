@@ -2,6 +2,7 @@
 //! `valgrind --tool=callgrind target/release/examples/lifecycle_profile 20000`.
 //! A second argument `file` or `group` runs the same loop over a `FileStore` in a temporary
 //! directory (one `fdatasync` per command, or group commit) for its instruction count.
+//! `LIFECYCLE_PROFILE_COMPUTERS=distinct` gives every request its own computer name.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -35,11 +36,18 @@ fn main() {
     };
     let at: DateTime<Utc> = "2026-11-23T09:00:00Z".parse().unwrap();
     let template = Launch::from_json(r#"{"user":{"name":"CORP\\u"},"computer":{"name":"PC"},"path":"C:\\Program Files\\Contoso\\tool.exe","signer":{"publisher":"Contoso","valid":true},"version":{"productName":"Tool"}}"#).unwrap();
+    // `LIFECYCLE_PROFILE_COMPUTERS=distinct`: every request from its own computer (as the
+    // criterion bench), instead of one computer for all.
+    let distinct_computers =
+        std::env::var("LIFECYCLE_PROFILE_COMPUTERS").is_ok_and(|v| v == "distinct");
     let start = std::time::Instant::now();
     for u in 0..n {
         let mut l = template.clone();
         if let Some(user) = l.user.as_mut() {
             user.name = Some(format!("CORP\\user{u}"));
+        }
+        if distinct_computers && let Some(c) = l.computer.as_mut() {
+            c.name = Some(format!("PC-{u}"));
         }
         let id = format!("r{u}");
         engine
