@@ -777,7 +777,15 @@ pub(crate) unsafe fn with_view<R>(
 ) -> Res<R> {
     let mut lists: Vec<&str> = LIST_SCRATCH.with(Cell::take);
     // SAFETY: forwarded.
-    let r = unsafe { read_view(l, &mut lists) }.and_then(|(mut view, groups)| {
+    let r = match unsafe { read_view_ascii(l, &mut lists) } {
+        Some(v) => Ok(v),
+        None => {
+            lists.clear();
+            // SAFETY: forwarded.
+            unsafe { read_view(l, &mut lists) }
+        }
+    };
+    let r = r.and_then(|(mut view, groups)| {
         let (g, t) = lists.split_at(groups);
         if let Some(u) = view.user.as_mut() {
             u.groups = StrList::Borrowed(g);
@@ -793,6 +801,155 @@ pub(crate) unsafe fn with_view<R>(
     let lists: Vec<&'static str> = lists.into_iter().map(|_| "").collect();
     LIST_SCRATCH.with(|c| c.set(lists));
     r
+}
+
+/// The OR of the bytes at `ptr` (`len` of them), eight at a time with the tail read as
+/// overlapping words: its `0x80` bits tell whether some byte is not ASCII.
+///
+/// # Safety
+/// `ptr` is valid for `len` bytes.
+#[inline(always)]
+unsafe fn or_bytes(ptr: *const u8, len: usize) -> u64 {
+    // SAFETY: every read is inside the `len` bytes.
+    unsafe {
+        if len >= 8 {
+            let mut acc = ptr.add(len - 8).cast::<u64>().read_unaligned();
+            let mut i = 0;
+            while i + 8 < len {
+                acc |= ptr.add(i).cast::<u64>().read_unaligned();
+                i += 8;
+            }
+            acc
+        } else if len >= 4 {
+            u64::from(
+                ptr.cast::<u32>().read_unaligned()
+                    | ptr.add(len - 4).cast::<u32>().read_unaligned(),
+            )
+        } else {
+            let mut acc = 0u64;
+            for i in 0..len {
+                acc |= u64::from(*ptr.add(i));
+            }
+            acc
+        }
+    }
+}
+
+/// The fast path of [`with_view`]: when the path is given, no list entry is NULL and every
+/// byte of every field is ASCII (so each is UTF-8 and nothing can fail), the view read in one
+/// pass with no per-field results; `None` otherwise, and [`read_view`] then checks field by
+/// field and reports the first problem. Same view as [`read_view`].
+///
+/// # Safety
+/// As [`with_view`].
+unsafe fn read_view_ascii<'a>(
+    l: &JitaccessLaunch,
+    lists: &mut Vec<&'a str>,
+) -> Option<(LaunchRef<'a>, usize)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let scalars = [
+        l.path,
+        l.user_name,
+        l.user_sid,
+        l.computer_name,
+        l.sha256,
+        l.signer_publisher,
+        l.signer_thumbprint,
+        l.signer_issuer,
+        l.signer_not_before,
+        l.signer_not_after,
+        l.version_product_name,
+        l.version_original_file_name,
+        l.version_file_version,
+        l.version_company_name,
+        l.version_file_description,
+        l.version_internal_name,
+        l.version_product_version,
+        l.clsid,
+        l.command_line,
+    ];
+    if l.path.ptr.is_null() {
+        return None;
+    }
+    let mut acc = 0u64;
+    // SAFETY (whole function): the caller promises valid fields, alive for `'a`; a string is
+    // made from bytes only once all of them are known to be ASCII.
+    unsafe {
+        for s in &scalars {
+            if !s.ptr.is_null() {
+                acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
+            }
+        }
+        let list = |ptr: *const JitaccessStr, len: usize| -> &'a [JitaccessStr] {
+            if ptr.is_null() || len == 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(ptr, len)
+            }
+        };
+        let groups = list(l.user_groups, l.user_groups_len);
+        let tags = list(l.computer_tags, l.computer_tags_len);
+        for s in groups.iter().chain(tags) {
+            if s.ptr.is_null() {
+                return None;
+            }
+            acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
+        }
+        if acc & HIGH != 0 {
+            return None;
+        }
+        let text = |s: JitaccessStr| -> Option<&'a str> {
+            (!s.ptr.is_null()).then(|| {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len))
+            })
+        };
+        lists.reserve(groups.len() + tags.len());
+        lists.extend(groups.iter().chain(tags).filter_map(|s| text(*s)));
+        let given = |s: &JitaccessStr| !s.ptr.is_null();
+        let mut view = LaunchRef::new(text(l.path).unwrap_or_default());
+        if given(&l.user_name) || given(&l.user_sid) || l.user_groups_len > 0 {
+            view.user = Some(UserRef {
+                name: text(l.user_name),
+                sid: text(l.user_sid),
+                groups: StrList::default(),
+            });
+        }
+        if given(&l.computer_name) || l.computer_tags_len > 0 {
+            view.computer = Some(ComputerRef {
+                name: text(l.computer_name),
+                tags: StrList::default(),
+            });
+        }
+        view.sha256 = text(l.sha256);
+        if l.signer_valid
+            || l.signer_signature_intact >= 0
+            || [
+                &l.signer_publisher,
+                &l.signer_thumbprint,
+                &l.signer_issuer,
+                &l.signer_not_before,
+                &l.signer_not_after,
+            ]
+            .into_iter()
+            .any(given)
+        {
+            view.signer = Some(SignerRef {
+                publisher: text(l.signer_publisher),
+                thumbprint: text(l.signer_thumbprint),
+                valid: l.signer_valid,
+            });
+        }
+        if scalars[10..17].iter().any(given) {
+            view.version = Some(VersionRef {
+                product_name: text(l.version_product_name),
+                original_file_name: text(l.version_original_file_name),
+                file_version: text(l.version_file_version),
+            });
+        }
+        view.clsid = text(l.clsid);
+        view.command_line = text(l.command_line);
+        Some((view, groups.len()))
+    }
 }
 
 /// The fields of [`with_view`], checked one by one in the order of [`JitaccessLaunch`]: the
@@ -963,6 +1120,11 @@ mod tests {
             let (v, c) = run(&l);
             assert!(v.is_ok(), "{v:?}");
             assert_eq!(v, c, "{word}");
+            // The fast path answers exactly when everything is ASCII.
+            let mut lists = Vec::new();
+            // SAFETY: as above.
+            let fast = unsafe { read_view_ascii(&l, &mut lists) };
+            assert_eq!(fast.is_some(), word.is_ascii() && g[1].is_ascii());
             // Absent fields and lists.
             let mut sparse = launch_of(&f, &[], &[]);
             sparse.user_name = NONE;
@@ -1019,6 +1181,13 @@ mod tests {
                     assert_eq!(nul, v.contains(&0), "{len} {pos} {b}");
                     assert_eq!(&out[..len], &v[..], "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
+                    // SAFETY: `v` has `len` bytes.
+                    let or = unsafe { or_bytes(v.as_ptr(), len) };
+                    assert_eq!(
+                        or & 0x8080_8080_8080_8080 == 0,
+                        v.is_ascii(),
+                        "{len} {pos} {b}"
+                    );
                     let mut dst = String::from("old");
                     let copied = copy_checked(&mut dst, &v);
                     assert_eq!(copied.is_ok(), std::str::from_utf8(&v).is_ok());
