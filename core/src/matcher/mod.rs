@@ -20,13 +20,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use decision::{Decision, Outcome, Warning};
+use decision::{set_concat, set_list, set_opt};
 use index::{Field, Index};
 use pathtrie::{PathTrie, TrieScratch};
 
-use decision::{set_concat, set_list, set_opt};
-
 use crate::Duration;
-
 use crate::launch::{self, Facts, Launch, LaunchError, LaunchFields, LaunchRef};
 use crate::paths::{self, LaunchPathFacts, Platform};
 use crate::policy::load::{GroupSel, ParsedApp, ParsedGroup, ParsedJit, ParsedList, Scope};
