@@ -190,48 +190,352 @@ impl Launch {
         self.facts().map(|_| ())
     }
 
-    pub(crate) fn facts(&self) -> Result<Facts, LaunchError> {
-        if self.path.is_empty() {
-            return Err(LaunchError::Field {
-                field: "path",
-                message: "must not be empty".into(),
-            });
+    /// The launch as a [`LaunchRef`]: the fields the matcher reads, borrowed (no copy).
+    ///
+    /// ```
+    /// use jitaccess::Launch;
+    /// let launch = Launch::from_json(r#"{"path": "C:\\x.exe", "user": {"groups": ["g"]}}"#).unwrap();
+    /// let view = launch.view();
+    /// assert_eq!(view.path, "C:\\x.exe");
+    /// assert_eq!(view.user.unwrap().groups.iter().collect::<Vec<_>>(), ["g"]);
+    /// ```
+    pub fn view(&self) -> LaunchRef<'_> {
+        LaunchRef {
+            user: self.user.as_ref().map(|u| UserRef {
+                name: u.name.as_deref(),
+                sid: u.sid.as_deref(),
+                groups: StrList::Owned(&u.groups),
+            }),
+            computer: self.computer.as_ref().map(|c| ComputerRef {
+                name: c.name.as_deref(),
+                tags: StrList::Owned(&c.tags),
+            }),
+            path: &self.path,
+            sha256: self.sha256.as_deref(),
+            signer: self.signer.as_ref().map(|s| SignerRef {
+                publisher: s.publisher.as_deref(),
+                thumbprint: s.thumbprint.as_deref(),
+                valid: s.valid,
+            }),
+            version: self.version.as_ref().map(|v| VersionRef {
+                product_name: v.product_name.as_deref(),
+                original_file_name: v.original_file_name.as_deref(),
+                file_version: v.file_version.as_deref(),
+            }),
+            clsid: self.clsid.as_deref(),
+            command_line: self.command_line.as_deref(),
         }
-        let sha256 = match &self.sha256 {
-            Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
-                field: "sha256",
-                message: format!("'{h}' is not 64 hex digits"),
-            })?),
-            None => None,
-        };
-        let thumbprint = match self.signer.as_ref().and_then(|s| s.thumbprint.as_ref()) {
-            Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
-                field: "signer.thumbprint",
-                message: format!("'{h}' is not 64 hex digits"),
-            })?),
-            None => None,
-        };
-        let clsid = match &self.clsid {
-            Some(g) => Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
-                field: "clsid",
-                message: format!(
-                    "'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"
-                ),
-            })?),
-            None => None,
-        };
-        let version = self
-            .version
-            .as_ref()
-            .and_then(|v| v.file_version.as_deref())
-            .and_then(Version::parse_prefix);
-        Ok(Facts {
-            sha256,
-            thumbprint,
-            clsid,
-            version,
+    }
+
+    pub(crate) fn facts(&self) -> Result<Facts, LaunchError> {
+        facts(self)
+    }
+}
+
+/// The launch fields the matcher reads, from a [`Launch`] or a [`LaunchRef`]: the matcher is
+/// generic over it, so neither form pays for a conversion (the small views below are built
+/// inline, and only the fields used are read).
+pub(crate) trait LaunchFields {
+    /// The path.
+    fn path(&self) -> &str;
+    /// The user, if any.
+    fn user(&self) -> Option<UserRef<'_>>;
+    /// The computer, if any.
+    fn computer(&self) -> Option<ComputerRef<'_>>;
+    /// The file's SHA-256 text.
+    fn sha256(&self) -> Option<&str>;
+    /// The signer, if any.
+    fn signer(&self) -> Option<SignerRef<'_>>;
+    /// The version strings, if any.
+    fn version(&self) -> Option<VersionRef<'_>>;
+    /// The CLSID text.
+    fn clsid(&self) -> Option<&str>;
+    /// The command line.
+    fn command_line(&self) -> Option<&str>;
+}
+
+impl LaunchFields for Launch {
+    #[inline]
+    fn path(&self) -> &str {
+        &self.path
+    }
+    #[inline]
+    fn user(&self) -> Option<UserRef<'_>> {
+        self.user.as_ref().map(|u| UserRef {
+            name: u.name.as_deref(),
+            sid: u.sid.as_deref(),
+            groups: StrList::Owned(&u.groups),
         })
     }
+    #[inline]
+    fn computer(&self) -> Option<ComputerRef<'_>> {
+        self.computer.as_ref().map(|c| ComputerRef {
+            name: c.name.as_deref(),
+            tags: StrList::Owned(&c.tags),
+        })
+    }
+    #[inline]
+    fn sha256(&self) -> Option<&str> {
+        self.sha256.as_deref()
+    }
+    #[inline]
+    fn signer(&self) -> Option<SignerRef<'_>> {
+        self.signer.as_ref().map(|s| SignerRef {
+            publisher: s.publisher.as_deref(),
+            thumbprint: s.thumbprint.as_deref(),
+            valid: s.valid,
+        })
+    }
+    #[inline]
+    fn version(&self) -> Option<VersionRef<'_>> {
+        self.version.as_ref().map(|v| VersionRef {
+            product_name: v.product_name.as_deref(),
+            original_file_name: v.original_file_name.as_deref(),
+            file_version: v.file_version.as_deref(),
+        })
+    }
+    #[inline]
+    fn clsid(&self) -> Option<&str> {
+        self.clsid.as_deref()
+    }
+    #[inline]
+    fn command_line(&self) -> Option<&str> {
+        self.command_line.as_deref()
+    }
+}
+
+impl LaunchFields for LaunchRef<'_> {
+    #[inline]
+    fn path(&self) -> &str {
+        self.path
+    }
+    #[inline]
+    fn user(&self) -> Option<UserRef<'_>> {
+        self.user
+    }
+    #[inline]
+    fn computer(&self) -> Option<ComputerRef<'_>> {
+        self.computer
+    }
+    #[inline]
+    fn sha256(&self) -> Option<&str> {
+        self.sha256
+    }
+    #[inline]
+    fn signer(&self) -> Option<SignerRef<'_>> {
+        self.signer
+    }
+    #[inline]
+    fn version(&self) -> Option<VersionRef<'_>> {
+        self.version
+    }
+    #[inline]
+    fn clsid(&self) -> Option<&str> {
+        self.clsid
+    }
+    #[inline]
+    fn command_line(&self) -> Option<&str> {
+        self.command_line
+    }
+}
+
+/// A borrowed view of the launch fields the matcher reads (those of [`Launch`] minus the
+/// informational ones: `signer.issuer`, `signatureIntact`, `notBefore`, `notAfter`,
+/// `version.companyName`, `fileDescription`, `internalName`, `productVersion`).
+///
+/// For hosts that hold the launch's strings elsewhere (e.g. the C ABI): evaluating through
+/// [`crate::CompiledPolicy::evaluate_into`] copies nothing. [`Launch::view`] makes one from a
+/// [`Launch`]; the meaning of each field is that of the same field there.
+///
+/// ```
+/// use chrono::Utc;
+/// use jitaccess::{Decision, LaunchRef, Policy, StrList, UserRef};
+/// let policy = Policy::from_yaml("apiVersion: jitaccess/v1\nname: p\n").unwrap().compile();
+/// let groups = ["CORP\\IT Admins"];
+/// let launch = LaunchRef {
+///     user: Some(UserRef { name: Some("CORP\\alice"), sid: None, groups: StrList::Borrowed(&groups) }),
+///     ..LaunchRef::new("C:\\Tools\\x.exe")
+/// };
+/// let mut d = Decision::default();
+/// policy.evaluate_into(&launch, Utc::now(), &mut d).unwrap();
+/// assert_eq!(d.outcome, jitaccess::Outcome::None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LaunchRef<'a> {
+    /// The user who starts the process.
+    pub user: Option<UserRef<'a>>,
+    /// The computer it runs on.
+    pub computer: Option<ComputerRef<'a>>,
+    /// Full path of the executable (required: must not be empty).
+    pub path: &'a str,
+    /// SHA-256 of the file, 64 hex digits in either case.
+    pub sha256: Option<&'a str>,
+    /// The code-signing signer.
+    pub signer: Option<SignerRef<'a>>,
+    /// Version resource strings of the file.
+    pub version: Option<VersionRef<'a>>,
+    /// The COM class being elevated, braces optional.
+    pub clsid: Option<&'a str>,
+    /// The full command line.
+    pub command_line: Option<&'a str>,
+}
+
+/// The user of a [`LaunchRef`] (see [`User`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UserRef<'a> {
+    /// Account name.
+    pub name: Option<&'a str>,
+    /// Security identifier.
+    pub sid: Option<&'a str>,
+    /// Names of the groups the user belongs to.
+    pub groups: StrList<'a>,
+}
+
+/// The computer of a [`LaunchRef`] (see [`Computer`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ComputerRef<'a> {
+    /// Computer name.
+    pub name: Option<&'a str>,
+    /// Tags the management system attached to the computer.
+    pub tags: StrList<'a>,
+}
+
+/// The signer of a [`LaunchRef`] (see [`Signer`]; `publisher` and `thumbprint` only count
+/// when `valid` is true).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SignerRef<'a> {
+    /// Publisher name.
+    pub publisher: Option<&'a str>,
+    /// SHA-256 of the leaf certificate, 64 hex digits.
+    pub thumbprint: Option<&'a str>,
+    /// True only when the signature, the file digest and the chain all check.
+    pub valid: bool,
+}
+
+/// The version strings of a [`LaunchRef`] (see [`VersionInfo`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VersionRef<'a> {
+    /// ProductName.
+    pub product_name: Option<&'a str>,
+    /// OriginalFilename.
+    pub original_file_name: Option<&'a str>,
+    /// FileVersion.
+    pub file_version: Option<&'a str>,
+}
+
+/// A borrowed list of strings: a [`Launch`]'s own `Vec<String>` or a slice of `&str`.
+#[derive(Clone, Copy, Debug)]
+pub enum StrList<'a> {
+    /// The strings of a `Vec<String>`.
+    Owned(&'a [String]),
+    /// String slices held elsewhere.
+    Borrowed(&'a [&'a str]),
+}
+
+impl Default for StrList<'_> {
+    fn default() -> Self {
+        StrList::Borrowed(&[])
+    }
+}
+
+impl PartialEq for StrList<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for StrList<'_> {}
+
+impl<'a> StrList<'a> {
+    /// The strings, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let (owned, borrowed): (&'a [String], &'a [&'a str]) = match *self {
+            StrList::Owned(v) => (v, &[]),
+            StrList::Borrowed(v) => (&[], v),
+        };
+        owned
+            .iter()
+            .map(String::as_str)
+            .chain(borrowed.iter().copied())
+    }
+
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        match self {
+            StrList::Owned(v) => v.len(),
+            StrList::Borrowed(v) => v.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `f` holds for some string (one dispatch on the kind, then a plain slice loop).
+    #[inline]
+    pub(crate) fn any(&self, mut f: impl FnMut(&str) -> bool) -> bool {
+        match *self {
+            StrList::Owned(v) => v.iter().any(|s| f(s)),
+            StrList::Borrowed(v) => v.iter().any(|s| f(s)),
+        }
+    }
+}
+
+impl<'a> LaunchRef<'a> {
+    /// A launch with only a path.
+    pub fn new(path: &'a str) -> LaunchRef<'a> {
+        LaunchRef {
+            path,
+            ..LaunchRef::default()
+        }
+    }
+
+    /// Checks that the launch is well formed, as [`Launch::check`].
+    pub fn check(&self) -> Result<(), LaunchError> {
+        facts(self).map(|_| ())
+    }
+}
+
+/// The checks of [`Launch::check`], and the launch's facts in compact form.
+pub(crate) fn facts(launch: &impl LaunchFields) -> Result<Facts, LaunchError> {
+    if launch.path().is_empty() {
+        return Err(LaunchError::Field {
+            field: "path",
+            message: "must not be empty".into(),
+        });
+    }
+    let sha256 = match launch.sha256() {
+        Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+            field: "sha256",
+            message: format!("'{h}' is not 64 hex digits"),
+        })?),
+        None => None,
+    };
+    let thumbprint = match launch.signer().and_then(|s| s.thumbprint) {
+        Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+            field: "signer.thumbprint",
+            message: format!("'{h}' is not 64 hex digits"),
+        })?),
+        None => None,
+    };
+    let clsid = match launch.clsid() {
+        Some(g) => Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
+            field: "clsid",
+            message: format!("'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"),
+        })?),
+        None => None,
+    };
+    let version = launch
+        .version()
+        .and_then(|v| v.file_version)
+        .and_then(Version::parse_prefix);
+    Ok(Facts {
+        sha256,
+        thumbprint,
+        clsid,
+        version,
+    })
 }
 
 /// Launch facts in the compact forms the matcher compares.

@@ -63,7 +63,10 @@ pub mod source;
 pub mod testfile;
 
 pub use duration::Duration;
-pub use launch::{Computer, Launch, LaunchError, Signer, User, VersionInfo};
+pub use launch::{
+    Computer, ComputerRef, Launch, LaunchError, LaunchRef, Signer, SignerRef, StrList, User,
+    UserRef, VersionInfo, VersionRef,
+};
 pub use matcher::{CompiledPolicy, Decision, Outcome, Warning};
 pub use policy::{Elevation, Lint, LintCode, Policy, PolicyDocument, PolicyError, PolicyErrors};
 

@@ -19,9 +19,22 @@ fn eval(p: &CompiledPolicy, launch: &str) -> Decision {
     eval_at(p, launch, "2026-01-01T00:00:00Z")
 }
 
+thread_local! {
+    /// One decision reused by every `evaluate_into` of a test thread (hits, misses, denies,
+    /// allowlist misses in turn), to check that reusing its buffers leaves nothing behind.
+    static REUSED: std::cell::RefCell<Decision> = std::cell::RefCell::new(Decision::default());
+}
+
+/// `evaluate`, checked against `evaluate_into` on the launch's view (same decision).
 fn eval_at(p: &CompiledPolicy, launch: &str, at: &str) -> Decision {
     let launch = Launch::from_json(launch).unwrap_or_else(|e| panic!("{e}"));
-    p.evaluate(&launch, t(at)).unwrap()
+    let d = p.evaluate(&launch, t(at)).unwrap();
+    REUSED.with(|r| {
+        let mut r = r.borrow_mut();
+        p.evaluate_into(&launch.view(), t(at), &mut r).unwrap();
+        assert_eq!(*r, d, "evaluate_into differs from evaluate");
+    });
+    d
 }
 
 const SHA: &str = "499cf3973c308a15fa1f8fc4a27d53f781223618013ff1b9bef4fd087cefc16b";
@@ -311,11 +324,64 @@ fn malformed_launches_are_errors() {
         r#"{"path":""}"#,
     ] {
         let launch: Launch = serde_json::from_str(bad).unwrap();
-        assert!(
-            p.evaluate(&launch, t("2026-01-01T00:00:00Z")).is_err(),
-            "{bad}"
-        );
+        let at = t("2026-01-01T00:00:00Z");
+        let e = p.evaluate(&launch, at).unwrap_err();
+        // The borrowed path fails the same way and leaves the decision as it was.
+        let mut d = eval(&p, r#"{"path":"C:\\a.exe"}"#);
+        let before = d.clone();
+        assert_eq!(p.evaluate_into(&launch.view(), at, &mut d), Err(e), "{bad}");
+        assert_eq!(d, before);
+        assert_eq!(launch.view().check(), launch.check());
     }
+}
+
+#[test]
+fn launch_ref_with_borrowed_lists_is_the_same_launch() {
+    use jitaccess::{ComputerRef, LaunchRef, SignerRef, StrList, UserRef, VersionRef};
+    let p = policy();
+    let json = format!(
+        r#"{{"path":"C:\\Tools\\x.exe","sha256":"{SHA}",
+            "user":{{"name":"CORP\\alice","sid":"S-1-5-21-1","groups":["CORP\\IT Admins","x"]}},
+            "computer":{{"name":"IT-LAPTOP-07","tags":["t1"]}},
+            "signer":{{"publisher":"Contoso","valid":true,"issuer":"ignored"}},
+            "version":{{"productName":"Tool","originalFileName":"x.exe","fileVersion":"1.2"}},
+            "commandLine":"x.exe /q"}}"#
+    );
+    let launch = Launch::from_json(&json).unwrap();
+    let groups = ["CORP\\IT Admins", "x"];
+    let tags = ["t1"];
+    let view = LaunchRef {
+        user: Some(UserRef {
+            name: Some("CORP\\alice"),
+            sid: Some("S-1-5-21-1"),
+            groups: StrList::Borrowed(&groups),
+        }),
+        computer: Some(ComputerRef {
+            name: Some("IT-LAPTOP-07"),
+            tags: StrList::Borrowed(&tags),
+        }),
+        sha256: Some(SHA),
+        signer: Some(SignerRef {
+            publisher: Some("Contoso"),
+            thumbprint: None,
+            valid: true,
+        }),
+        version: Some(VersionRef {
+            product_name: Some("Tool"),
+            original_file_name: Some("x.exe"),
+            file_version: Some("1.2"),
+        }),
+        command_line: Some("x.exe /q"),
+        ..LaunchRef::new("C:\\Tools\\x.exe")
+    };
+    assert_eq!(view, launch.view());
+    let at = t("2026-01-01T00:00:00Z");
+    let mut d = Decision::default();
+    p.evaluate_into(&view, at, &mut d).unwrap();
+    assert_eq!(d, p.evaluate(&launch, at).unwrap());
+    assert_eq!(view.user.unwrap().groups.iter().collect::<Vec<_>>(), groups);
+    assert_eq!(StrList::Owned(&[]).len(), 0);
+    assert!(StrList::default().is_empty());
 }
 
 fn deny_policy() -> CompiledPolicy {

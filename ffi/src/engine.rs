@@ -19,7 +19,7 @@ use crate::result::{
     Failure, JitaccessCode, JitaccessResult, Res, arg_str, guard, handle, opt_str, out_ptr,
     owned_string, parse_at, to_json,
 };
-use crate::typed::{Fields, JitaccessDecision, JitaccessLaunch};
+use crate::typed::{JitaccessDecision, JitaccessLaunch};
 
 /// A request lifecycle engine (opaque): the policy, the requests, a store (in memory, or a
 /// durable file) and, when asked for, a queue of audit events. Thread-safe: commands from
@@ -571,15 +571,9 @@ pub unsafe extern "C" fn jitaccess_engine_evaluate(
 ) -> JitaccessResult {
     // SAFETY: forwarded.
     unsafe {
-        evaluate_typed_with(
-            engine,
-            "engine",
-            Fields::All,
-            launch,
-            at_unix_ms,
-            out,
-            |e, l, at| e.engine.evaluate(l, at),
-        )
+        evaluate_typed_with(engine, "engine", launch, at_unix_ms, out, |e, l, at| {
+            e.engine.evaluate(l, at)
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::result::{
     Failure, JitaccessCode, JitaccessResult, Res, arg_str, guard, handle, opt_str, out_ptr,
     owned_string, parse_at, to_json,
 };
-use crate::typed::{Fields, JitaccessDecision, JitaccessLaunch, with_launch};
+use crate::typed::{JitaccessDecision, JitaccessLaunch, with_decision, with_launch, with_view};
 
 /// A loaded, validated policy document (opaque). Free with [`jitaccess_policy_free`].
 #[derive(Debug)]
@@ -221,7 +221,6 @@ pub(crate) unsafe fn evaluate_json_with<H>(
 pub(crate) unsafe fn evaluate_typed_with<H>(
     handle_ptr: *const H,
     handle_name: &str,
-    fields: Fields,
     launch: *const JitaccessLaunch,
     at_unix_ms: i64,
     out: *mut JitaccessDecision,
@@ -238,12 +237,8 @@ pub(crate) unsafe fn evaluate_typed_with<H>(
         let (h, launch) = unsafe { (handle(handle_ptr, handle_name)?, handle(launch, "launch")?) };
         let at = at_from_millis(at_unix_ms)?;
         // SAFETY: forwarded.
-        let d = unsafe {
-            with_launch(launch, fields, |l| {
-                eval(h, l, at).map_err(|e| launch_failure(&e))
-            })
-        }?;
-        *out = JitaccessDecision::from_decision(d);
+        let d = unsafe { with_launch(launch, |l| eval(h, l, at).map_err(|e| launch_failure(&e))) }?;
+        *out = JitaccessDecision::from_decision(&d);
         Ok(())
     })
 }
@@ -271,16 +266,26 @@ pub unsafe extern "C" fn jitaccess_evaluate(
     at_unix_ms: i64,
     out: *mut JitaccessDecision,
 ) -> JitaccessResult {
-    // SAFETY: forwarded.
-    unsafe {
-        evaluate_typed_with(
-            compiled,
-            "compiled",
-            Fields::Matched,
-            launch,
-            at_unix_ms,
-            out,
-            |c, l, at| c.0.evaluate(l, at),
-        )
-    }
+    guard(|| {
+        // SAFETY: the caller's promises, checked for NULL.
+        let out = unsafe { out.as_mut() }
+            .ok_or_else(|| Failure::new(JitaccessCode::NullArgument, "out is NULL"))?;
+        // Zero without reading: the caller may pass uninitialized memory.
+        // SAFETY: `out` is valid for writes.
+        unsafe { std::ptr::write(out, JitaccessDecision::empty()) };
+        // SAFETY: the caller's promises, checked for NULL.
+        let (c, launch) = unsafe { (handle(compiled, "compiled")?, handle(launch, "launch")?) };
+        let at = at_from_millis(at_unix_ms)?;
+        // SAFETY: forwarded; the view lives only during the call.
+        unsafe {
+            with_view(launch, |l| {
+                with_decision(|d| {
+                    c.0.evaluate_into(l, at, d)
+                        .map_err(|e| launch_failure(&e))?;
+                    *out = JitaccessDecision::from_decision(d);
+                    Ok(())
+                })
+            })
+        }
+    })
 }

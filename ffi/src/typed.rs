@@ -6,7 +6,8 @@ use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, c_void};
 
 use jitaccess::{
-    Computer, Decision, Elevation, Launch, Outcome, Signer, User, VersionInfo, Warning,
+    Computer, ComputerRef, Decision, Elevation, Launch, LaunchRef, Outcome, Signer, SignerRef,
+    StrList, User, UserRef, VersionInfo, VersionRef, Warning,
 };
 
 use crate::result::{Failure, JitaccessCode, Res};
@@ -169,15 +170,14 @@ impl JitaccessDecision {
     /// Copies the decision's strings into one block (one allocation per decision, one free),
     /// checking for NUL while copying; only when a string holds one (never expected) is the
     /// block rebuilt with the NULs replaced (see [`clean`]).
-    pub(crate) fn from_decision(d: Decision) -> JitaccessDecision {
-        let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| Cow::Borrowed(&**s)).collect();
+    pub(crate) fn from_decision(d: &Decision) -> JitaccessDecision {
         let (out, nul) = Self::build(
-            &d,
+            d,
             d.rule.as_deref().map(Cow::Borrowed),
             d.application.as_deref().map(Cow::Borrowed),
             d.privilege_list.as_deref().map(Cow::Borrowed),
             Cow::Borrowed(&*d.reason),
-            &shadowed,
+            &d.shadowed,
         );
         if !nul {
             return out;
@@ -186,7 +186,7 @@ impl JitaccessDecision {
         out.release();
         let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| clean(s)).collect();
         Self::build(
-            &d,
+            d,
             d.rule.as_deref().map(clean),
             d.application.as_deref().map(clean),
             d.privilege_list.as_deref().map(clean),
@@ -198,20 +198,20 @@ impl JitaccessDecision {
 
     /// The block of [`JitaccessDecision::from_decision`] from the given strings, and whether
     /// any of them holds a NUL.
-    fn build(
+    fn build<S: AsRef<str>>(
         d: &Decision,
         rule: Option<Cow<'_, str>>,
         application: Option<Cow<'_, str>>,
         privilege_list: Option<Cow<'_, str>>,
         reason: Cow<'_, str>,
-        shadowed: &[Cow<'_, str>],
+        shadowed: &[S],
     ) -> (JitaccessDecision, bool) {
         let bytes: usize = [&rule, &application, &privilege_list]
             .into_iter()
             .flatten()
             .chain(std::iter::once(&reason))
-            .chain(shadowed.iter())
             .map(|s| s.len() + 1)
+            .chain(shadowed.iter().map(|s| s.as_ref().len() + 1))
             .sum();
         let n = shadowed.len();
         // Word 0: the block's length in words; then `n` pointers; then the NUL-terminated bytes.
@@ -242,7 +242,7 @@ impl JitaccessDecision {
             let privilege_list_p = opt(&privilege_list);
             let reason_p = put(&reason);
             for (i, sh) in shadowed.iter().enumerate() {
-                ptrs.add(i).write(put(sh));
+                ptrs.add(i).write(put(sh.as_ref()));
             }
             let out = JitaccessDecision {
                 outcome: match d.outcome {
@@ -427,21 +427,36 @@ fn clean(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether every byte is ASCII: the bytes OR-ed eight at a time (launch fields are short,
-/// where this beats `<[u8]>::is_ascii`, which aligns first).
+/// Whether every byte is ASCII: the bytes OR-ed eight at a time, the tail as one more word
+/// overlapping the last (launch fields are short, where this beats `<[u8]>::is_ascii`, which
+/// aligns first, and a byte loop over the tail).
 #[inline]
 fn is_ascii(bytes: &[u8]) -> bool {
-    let mut acc = 0u64;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = bytes.len();
+    let word = |at: usize| {
         let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        acc |= u64::from_ne_bytes(b);
+        b.copy_from_slice(bytes.get(at..at + 8).unwrap_or(&[0; 8]));
+        u64::from_ne_bytes(b)
+    };
+    if n >= 8 {
+        let mut acc = word(n - 8);
+        let mut i = 0;
+        while i + 8 < n {
+            acc |= word(i);
+            i += 8;
+        }
+        acc & HIGH == 0
+    } else if n >= 4 {
+        let half = |at: usize| {
+            let mut b = [0u8; 4];
+            b.copy_from_slice(bytes.get(at..at + 4).unwrap_or(&[0; 4]));
+            u32::from_ne_bytes(b)
+        };
+        (half(0) | half(n - 4)) & 0x8080_8080 == 0
+    } else {
+        bytes.iter().fold(0u8, |acc, &b| acc | b) < 0x80
     }
-    for &b in words.remainder() {
-        acc |= u64::from(b);
-    }
-    acc & 0x8080_8080_8080_8080 == 0
 }
 
 /// Reads one string field.
@@ -534,23 +549,6 @@ unsafe fn put(dst: &mut Option<String>, s: JitaccessStr, what: &str) -> Res {
     copy_checked(dst.get_or_insert_with(String::new), bytes).map_err(|e| utf8_failure(what, e))
 }
 
-/// Sets an informational field: copied with [`Fields::All`], else only checked and left
-/// absent.
-///
-/// # Safety
-/// As [`put`].
-unsafe fn put_info(dst: &mut Option<String>, s: JitaccessStr, all: bool, what: &str) -> Res {
-    if all {
-        // SAFETY: forwarded.
-        unsafe { put(dst, s, what) }
-    } else {
-        // SAFETY: forwarded.
-        unsafe { field(s, what) }?;
-        *dst = None;
-        Ok(())
-    }
-}
-
 /// Sets a list field from an array of strings, reusing allocations.
 ///
 /// # Safety
@@ -587,25 +585,11 @@ thread_local! {
     static SCRATCH: RefCell<Launch> = RefCell::new(Launch::default());
 }
 
-/// What [`with_launch`] copies into the scratch launch.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fields {
-    /// Every field.
-    All,
-    /// Only the fields `CompiledPolicy::evaluate` reads: the informational ones
-    /// (`signer.issuer`, `signer.notBefore`, `signer.notAfter`, `signer.signatureIntact`,
-    /// `version.companyName`, `version.fileDescription`, `version.internalName`,
-    /// `version.productVersion`) are checked (UTF-8) but left absent. Not for the engine,
-    /// whose audit events carry the whole launch.
-    Matched,
-}
-
 /// Fills `launch` from the typed fields.
 ///
 /// # Safety
 /// Every pointer in `l` is NULL or valid as documented on [`JitaccessLaunch`].
-unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res {
-    let all = fields == Fields::All;
+unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch) -> Res {
     let given = |s: &JitaccessStr| !s.ptr.is_null();
     // SAFETY (whole function): the caller promises valid fields. Fields are read in the
     // order of `JitaccessLaunch` (the first bad one is reported); every field of `launch` is
@@ -668,17 +652,12 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
         {
             let s = launch.signer.get_or_insert_with(Signer::default);
             s.valid = l.signer_valid;
-            s.signature_intact = intact.filter(|_| all);
+            s.signature_intact = intact;
             put(&mut s.publisher, l.signer_publisher, "signer.publisher")?;
             put(&mut s.thumbprint, l.signer_thumbprint, "signer.thumbprint")?;
-            put_info(&mut s.issuer, l.signer_issuer, all, "signer.issuer")?;
-            put_info(
-                &mut s.not_before,
-                l.signer_not_before,
-                all,
-                "signer.notBefore",
-            )?;
-            put_info(&mut s.not_after, l.signer_not_after, all, "signer.notAfter")?;
+            put(&mut s.issuer, l.signer_issuer, "signer.issuer")?;
+            put(&mut s.not_before, l.signer_not_before, "signer.notBefore")?;
+            put(&mut s.not_after, l.signer_not_after, "signer.notAfter")?;
         } else {
             launch.signer = None;
         }
@@ -697,15 +676,10 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
             put(&mut d.product_name, v[0], "version.productName")?;
             put(&mut d.original_file_name, v[1], "version.originalFileName")?;
             put(&mut d.file_version, v[2], "version.fileVersion")?;
-            put_info(&mut d.company_name, v[3], all, "version.companyName")?;
-            put_info(
-                &mut d.file_description,
-                v[4],
-                all,
-                "version.fileDescription",
-            )?;
-            put_info(&mut d.internal_name, v[5], all, "version.internalName")?;
-            put_info(&mut d.product_version, v[6], all, "version.productVersion")?;
+            put(&mut d.company_name, v[3], "version.companyName")?;
+            put(&mut d.file_description, v[4], "version.fileDescription")?;
+            put(&mut d.internal_name, v[5], "version.internalName")?;
+            put(&mut d.product_version, v[6], "version.productVersion")?;
         } else {
             launch.version = None;
         }
@@ -722,28 +696,475 @@ unsafe fn fill(launch: &mut Launch, l: &JitaccessLaunch, fields: Fields) -> Res 
 /// As [`fill`].
 pub(crate) unsafe fn with_launch<R>(
     l: &JitaccessLaunch,
-    fields: Fields,
     f: impl FnOnce(&Launch) -> Res<R>,
 ) -> Res<R> {
     let mut fresh = None;
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut launch) => {
             // SAFETY: forwarded.
-            unsafe { fill(&mut launch, l, fields) }?;
+            unsafe { fill(&mut launch, l) }?;
             f(&launch)
         }
         Err(_) => {
             let launch = fresh.insert(Launch::default());
             // SAFETY: forwarded.
-            unsafe { fill(launch, l, fields) }?;
+            unsafe { fill(launch, l) }?;
             f(launch)
         }
     })
 }
 
+thread_local! {
+    /// One reusable decision per thread for `jitaccess_evaluate`: `evaluate_into` writes its
+    /// strings into the buffers of the previous decision (no allocation once warm), then they
+    /// are copied into the caller's block.
+    static DECISION: RefCell<Decision> = RefCell::new(Decision::default());
+}
+
+/// Runs `f` on this thread's reusable decision (a fresh one if it is in use).
+pub(crate) fn with_decision<R>(f: impl FnOnce(&mut Decision) -> R) -> R {
+    DECISION.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut d) => f(&mut d),
+        Err(_) => f(&mut Decision::default()),
+    })
+}
+
+thread_local! {
+    /// The string slices of the lists (groups, then tags) of the launch being read by
+    /// [`with_view`]; empty between calls, its allocation reused.
+    static LIST_SCRATCH: Cell<Vec<&'static str>> = const { Cell::new(Vec::new()) };
+}
+
+/// Reads one list field into `out` (UTF-8 checked, borrowed).
+///
+/// # Safety
+/// `ptr` is NULL or valid for `len` [`JitaccessStr`]s, each valid as in [`field`].
+unsafe fn read_list(out: &mut Vec<&str>, ptr: *const JitaccessStr, len: usize, what: &str) -> Res {
+    if ptr.is_null() || len == 0 {
+        return Ok(());
+    }
+    // SAFETY: the caller promises `len` entries.
+    let items = unsafe { std::slice::from_raw_parts(ptr, len) };
+    out.reserve(len);
+    for (i, s) in items.iter().enumerate() {
+        if s.ptr.is_null() {
+            return Err(Failure::new(
+                JitaccessCode::NullArgument,
+                format!("launch.{what}[{i}] is NULL"),
+            ));
+        }
+        // SAFETY: forwarded; not NULL.
+        if let Some(v) = unsafe { field(*s, what) }? {
+            out.push(v);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the typed launch as a [`LaunchRef`] borrowing the caller's strings (each UTF-8
+/// checked, nothing copied; only the lists' slices go to a per-thread buffer) and runs `f` on
+/// it. The informational fields (`signer.issuer`, `signer.notBefore`, `signer.notAfter`,
+/// `version.companyName`, `version.fileDescription`, `version.internalName`,
+/// `version.productVersion`), which the matcher does not read, are checked too. Fields are
+/// checked in the order of [`JitaccessLaunch`]: the first bad one is reported, with the
+/// messages of [`with_launch`].
+///
+/// # Safety
+/// As [`fill`]; the caller's strings outlive the call.
+pub(crate) unsafe fn with_view<R>(
+    l: &JitaccessLaunch,
+    f: impl FnOnce(&LaunchRef<'_>) -> Res<R>,
+) -> Res<R> {
+    let mut lists: Vec<&str> = LIST_SCRATCH.with(Cell::take);
+    // SAFETY: forwarded.
+    let r = match unsafe { read_view_ascii(l, &mut lists) } {
+        Some(v) => Ok(v),
+        None => {
+            lists.clear();
+            // SAFETY: forwarded.
+            unsafe { read_view(l, &mut lists) }
+        }
+    };
+    let r = r.and_then(|(mut view, groups)| {
+        let (g, t) = lists.split_at(groups);
+        if let Some(u) = view.user.as_mut() {
+            u.groups = StrList::Borrowed(g);
+        }
+        if let Some(c) = view.computer.as_mut() {
+            c.tags = StrList::Borrowed(t);
+        }
+        f(&view)
+    });
+    lists.clear();
+    // Empty again: back to a `'static` element type in place (same layout, the allocation is
+    // kept), ready for the next call on this thread.
+    let lists: Vec<&'static str> = lists.into_iter().map(|_| "").collect();
+    LIST_SCRATCH.with(|c| c.set(lists));
+    r
+}
+
+/// The OR of the bytes at `ptr` (`len` of them), eight at a time with the tail read as
+/// overlapping words: its `0x80` bits tell whether some byte is not ASCII.
+///
+/// # Safety
+/// `ptr` is valid for `len` bytes.
+#[inline(always)]
+unsafe fn or_bytes(ptr: *const u8, len: usize) -> u64 {
+    // SAFETY: every read is inside the `len` bytes.
+    unsafe {
+        if len >= 8 {
+            let mut acc = ptr.add(len - 8).cast::<u64>().read_unaligned();
+            let mut i = 0;
+            while i + 8 < len {
+                acc |= ptr.add(i).cast::<u64>().read_unaligned();
+                i += 8;
+            }
+            acc
+        } else if len >= 4 {
+            u64::from(
+                ptr.cast::<u32>().read_unaligned()
+                    | ptr.add(len - 4).cast::<u32>().read_unaligned(),
+            )
+        } else {
+            let mut acc = 0u64;
+            for i in 0..len {
+                acc |= u64::from(*ptr.add(i));
+            }
+            acc
+        }
+    }
+}
+
+/// The fast path of [`with_view`]: when the path is given, no list entry is NULL and every
+/// byte of every field is ASCII (so each is UTF-8 and nothing can fail), the view read in one
+/// pass with no per-field results; `None` otherwise, and [`read_view`] then checks field by
+/// field and reports the first problem. Same view as [`read_view`].
+///
+/// # Safety
+/// As [`with_view`].
+unsafe fn read_view_ascii<'a>(
+    l: &JitaccessLaunch,
+    lists: &mut Vec<&'a str>,
+) -> Option<(LaunchRef<'a>, usize)> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let scalars = [
+        l.path,
+        l.user_name,
+        l.user_sid,
+        l.computer_name,
+        l.sha256,
+        l.signer_publisher,
+        l.signer_thumbprint,
+        l.signer_issuer,
+        l.signer_not_before,
+        l.signer_not_after,
+        l.version_product_name,
+        l.version_original_file_name,
+        l.version_file_version,
+        l.version_company_name,
+        l.version_file_description,
+        l.version_internal_name,
+        l.version_product_version,
+        l.clsid,
+        l.command_line,
+    ];
+    if l.path.ptr.is_null() {
+        return None;
+    }
+    let mut acc = 0u64;
+    // SAFETY (whole function): the caller promises valid fields, alive for `'a`; a string is
+    // made from bytes only once all of them are known to be ASCII.
+    unsafe {
+        for s in &scalars {
+            if !s.ptr.is_null() {
+                acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
+            }
+        }
+        let list = |ptr: *const JitaccessStr, len: usize| -> &'a [JitaccessStr] {
+            if ptr.is_null() || len == 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(ptr, len)
+            }
+        };
+        let groups = list(l.user_groups, l.user_groups_len);
+        let tags = list(l.computer_tags, l.computer_tags_len);
+        for s in groups.iter().chain(tags) {
+            if s.ptr.is_null() {
+                return None;
+            }
+            acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
+        }
+        if acc & HIGH != 0 {
+            return None;
+        }
+        let text = |s: JitaccessStr| -> Option<&'a str> {
+            (!s.ptr.is_null()).then(|| {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len))
+            })
+        };
+        lists.reserve(groups.len() + tags.len());
+        lists.extend(groups.iter().chain(tags).filter_map(|s| text(*s)));
+        let given = |s: &JitaccessStr| !s.ptr.is_null();
+        let mut view = LaunchRef::new(text(l.path).unwrap_or_default());
+        if given(&l.user_name) || given(&l.user_sid) || l.user_groups_len > 0 {
+            view.user = Some(UserRef {
+                name: text(l.user_name),
+                sid: text(l.user_sid),
+                groups: StrList::default(),
+            });
+        }
+        if given(&l.computer_name) || l.computer_tags_len > 0 {
+            view.computer = Some(ComputerRef {
+                name: text(l.computer_name),
+                tags: StrList::default(),
+            });
+        }
+        view.sha256 = text(l.sha256);
+        if l.signer_valid
+            || l.signer_signature_intact >= 0
+            || [
+                &l.signer_publisher,
+                &l.signer_thumbprint,
+                &l.signer_issuer,
+                &l.signer_not_before,
+                &l.signer_not_after,
+            ]
+            .into_iter()
+            .any(given)
+        {
+            view.signer = Some(SignerRef {
+                publisher: text(l.signer_publisher),
+                thumbprint: text(l.signer_thumbprint),
+                valid: l.signer_valid,
+            });
+        }
+        if scalars[10..17].iter().any(given) {
+            view.version = Some(VersionRef {
+                product_name: text(l.version_product_name),
+                original_file_name: text(l.version_original_file_name),
+                file_version: text(l.version_file_version),
+            });
+        }
+        view.clsid = text(l.clsid);
+        view.command_line = text(l.command_line);
+        Some((view, groups.len()))
+    }
+}
+
+/// The fields of [`with_view`], checked one by one in the order of [`JitaccessLaunch`]: the
+/// view with empty lists, whose entries go to `lists` (the groups first, then the tags), and
+/// the number of groups.
+///
+/// # Safety
+/// As [`with_view`].
+unsafe fn read_view<'a>(
+    l: &JitaccessLaunch,
+    lists: &mut Vec<&'a str>,
+) -> Res<(LaunchRef<'a>, usize)> {
+    let given = |s: &JitaccessStr| !s.ptr.is_null();
+    // SAFETY (whole function): the caller promises valid fields, alive for `'a`.
+    unsafe {
+        let Some(path) = field(l.path, "path")? else {
+            return Err(Failure::new(
+                JitaccessCode::InvalidLaunch,
+                "launch.path: is required",
+            ));
+        };
+        let mut view = LaunchRef::new(path);
+        if given(&l.user_name) || given(&l.user_sid) || l.user_groups_len > 0 {
+            let name = field(l.user_name, "user.name")?;
+            let sid = field(l.user_sid, "user.sid")?;
+            read_list(lists, l.user_groups, l.user_groups_len, "user.groups")?;
+            view.user = Some(UserRef {
+                name,
+                sid,
+                groups: StrList::default(),
+            });
+        }
+        let groups = lists.len();
+        if given(&l.computer_name) || l.computer_tags_len > 0 {
+            let name = field(l.computer_name, "computer.name")?;
+            read_list(lists, l.computer_tags, l.computer_tags_len, "computer.tags")?;
+            view.computer = Some(ComputerRef {
+                name,
+                tags: StrList::default(),
+            });
+        }
+        view.sha256 = field(l.sha256, "sha256")?;
+        if l.signer_valid
+            || l.signer_signature_intact >= 0
+            || [
+                &l.signer_publisher,
+                &l.signer_thumbprint,
+                &l.signer_issuer,
+                &l.signer_not_before,
+                &l.signer_not_after,
+            ]
+            .into_iter()
+            .any(given)
+        {
+            view.signer = Some(SignerRef {
+                publisher: field(l.signer_publisher, "signer.publisher")?,
+                thumbprint: field(l.signer_thumbprint, "signer.thumbprint")?,
+                valid: l.signer_valid,
+            });
+            field(l.signer_issuer, "signer.issuer")?;
+            field(l.signer_not_before, "signer.notBefore")?;
+            field(l.signer_not_after, "signer.notAfter")?;
+        }
+        let v = [
+            l.version_product_name,
+            l.version_original_file_name,
+            l.version_file_version,
+            l.version_company_name,
+            l.version_file_description,
+            l.version_internal_name,
+            l.version_product_version,
+        ];
+        if v.iter().any(given) {
+            view.version = Some(VersionRef {
+                product_name: field(v[0], "version.productName")?,
+                original_file_name: field(v[1], "version.originalFileName")?,
+                file_version: field(v[2], "version.fileVersion")?,
+            });
+            field(v[3], "version.companyName")?;
+            field(v[4], "version.fileDescription")?;
+            field(v[5], "version.internalName")?;
+            field(v[6], "version.productVersion")?;
+        }
+        view.clsid = field(l.clsid, "clsid")?;
+        view.command_line = field(l.command_line, "commandLine")?;
+        Ok((view, groups))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn js(b: &[u8]) -> JitaccessStr {
+        JitaccessStr {
+            ptr: b.as_ptr().cast(),
+            len: b.len(),
+        }
+    }
+
+    const NONE: JitaccessStr = JitaccessStr {
+        ptr: std::ptr::null(),
+        len: 0,
+    };
+
+    /// A launch with every field set from `f` (index → bytes) and two lists.
+    fn launch_of(
+        f: &[Vec<u8>; 19],
+        groups: &[JitaccessStr],
+        tags: &[JitaccessStr],
+    ) -> JitaccessLaunch {
+        JitaccessLaunch {
+            path: js(&f[0]),
+            user_name: js(&f[1]),
+            user_sid: js(&f[2]),
+            user_groups: groups.as_ptr(),
+            user_groups_len: groups.len(),
+            computer_name: js(&f[3]),
+            computer_tags: tags.as_ptr(),
+            computer_tags_len: tags.len(),
+            sha256: js(&f[4]),
+            signer_valid: true,
+            signer_signature_intact: 1,
+            signer_publisher: js(&f[5]),
+            signer_thumbprint: js(&f[6]),
+            signer_issuer: js(&f[7]),
+            signer_not_before: js(&f[8]),
+            signer_not_after: js(&f[9]),
+            version_product_name: js(&f[10]),
+            version_original_file_name: js(&f[11]),
+            version_file_version: js(&f[12]),
+            version_company_name: js(&f[13]),
+            version_file_description: js(&f[14]),
+            version_internal_name: js(&f[15]),
+            version_product_version: js(&f[16]),
+            clsid: js(&f[17]),
+            command_line: js(&f[18]),
+        }
+    }
+
+    fn fields(word: &str) -> [Vec<u8>; 19] {
+        std::array::from_fn(|i| format!("{word}{i} and a longer tail").into_bytes())
+    }
+
+    /// The view read from the C fields (fast or checked path) is the launch the engine path
+    /// copies, and both paths report the same first error with the same message.
+    #[test]
+    fn view_agrees_with_the_copied_launch() {
+        let run = |l: &JitaccessLaunch| -> (Result<String, String>, Result<String, String>) {
+            // SAFETY: every pointer of `l` is valid for the call.
+            let viewed = unsafe { with_view(l, |v| Ok(format!("{v:?}"))) };
+            // SAFETY: as above.
+            let copied = unsafe {
+                with_launch(l, |c| {
+                    // The same lists, held by the copied launch.
+                    Ok(format!("{:?}", c.view()).replace("Owned(", "Borrowed("))
+                })
+            };
+            let show = |r: Res<String>| r.map_err(|e| format!("{:?} {}", e.code, e.message));
+            (show(viewed), show(copied))
+        };
+        let g = [b"g1".to_vec(), "gr\u{e9}".as_bytes().to_vec()];
+        for word in ["a", "\u{e9}t\u{e9}"] {
+            let f = fields(word);
+            let groups = [js(&g[0]), js(&g[1])];
+            let tags = [js(b"t")];
+            let l = launch_of(&f, &groups, &tags);
+            let (v, c) = run(&l);
+            assert!(v.is_ok(), "{v:?}");
+            assert_eq!(v, c, "{word}");
+            // The fast path answers exactly when everything is ASCII.
+            let mut lists = Vec::new();
+            // SAFETY: as above.
+            let fast = unsafe { read_view_ascii(&l, &mut lists) };
+            assert_eq!(fast.is_some(), word.is_ascii() && g[1].is_ascii());
+            // Absent fields and lists.
+            let mut sparse = launch_of(&f, &[], &[]);
+            sparse.user_name = NONE;
+            sparse.signer_valid = false;
+            sparse.version_company_name = NONE;
+            sparse.user_groups = std::ptr::null();
+            sparse.user_groups_len = 3; // NULL array with a length: an empty list
+            let (v, c) = run(&sparse);
+            assert_eq!(v, c);
+            // Each field in turn: invalid UTF-8, and the checked path's first error.
+            for i in 0..19 {
+                let mut bad = f.clone();
+                bad[i].push(0xFF);
+                let l = launch_of(&bad, &groups, &tags);
+                let (v, c) = run(&l);
+                assert!(v.is_err(), "{i}");
+                assert_eq!(v, c, "{i}");
+            }
+            let bad_entry = [js(&g[0]), js(b"x\xFF")];
+            let (v, c) = run(&launch_of(&f, &bad_entry, &tags));
+            assert!(
+                v.as_ref().is_err_and(|e| e.contains("user.groups")),
+                "{v:?}"
+            );
+            assert_eq!(v, c);
+            let null_entry = [js(&g[0]), NONE];
+            let (v, c) = run(&launch_of(&f, &groups, &null_entry));
+            assert!(
+                v.as_ref()
+                    .is_err_and(|e| e.contains("computer.tags[1] is NULL")),
+                "{v:?}"
+            );
+            assert_eq!(v, c);
+            let mut no_path = launch_of(&f, &groups, &tags);
+            no_path.path = NONE;
+            let (v, c) = run(&no_path);
+            assert!(v.is_err());
+            assert_eq!(v, c);
+        }
+    }
 
     /// The word-at-a-time checks agree with the byte-wise ones at every length and position.
     #[test]
@@ -760,6 +1181,13 @@ mod tests {
                     assert_eq!(nul, v.contains(&0), "{len} {pos} {b}");
                     assert_eq!(&out[..len], &v[..], "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
+                    // SAFETY: `v` has `len` bytes.
+                    let or = unsafe { or_bytes(v.as_ptr(), len) };
+                    assert_eq!(
+                        or & 0x8080_8080_8080_8080 == 0,
+                        v.is_ascii(),
+                        "{len} {pos} {b}"
+                    );
                     let mut dst = String::from("old");
                     let copied = copy_checked(&mut dst, &v);
                     assert_eq!(copied.is_ok(), std::str::from_utf8(&v).is_ok());

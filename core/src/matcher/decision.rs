@@ -139,6 +139,14 @@ pub struct Decision {
     pub privilege_list: Option<String>,
 }
 
+/// An empty decision (outcome `none`, no rule, no warnings, an empty reason): a value to
+/// fill with [`crate::CompiledPolicy::evaluate_into`].
+impl Default for Decision {
+    fn default() -> Decision {
+        Decision::none("", Vec::new())
+    }
+}
+
 impl Decision {
     pub(crate) fn none(reason: &'static str, warnings: Vec<Warning>) -> Decision {
         Decision {
@@ -154,8 +162,84 @@ impl Decision {
         }
     }
 
+    /// Makes this an outcome-`none` decision with `reason` and no winner. `warnings` is left
+    /// to the caller; the string buffers of `shadowed` are kept for a later decision.
+    pub(crate) fn set_none(&mut self, reason: &'static str) {
+        self.outcome = Outcome::None;
+        self.rule = None;
+        self.elevation = None;
+        self.max_duration = None;
+        self.shadowed.clear();
+        self.reason = Cow::Borrowed(reason);
+        self.application = None;
+        self.privilege_list = None;
+    }
+
+    /// The reason's buffer, emptied, with room for at least `room` bytes, for writing a new
+    /// reason (a new `String` when the reason is not an owned one). Put it back with
+    /// `reason = Cow::Owned(..)`.
+    #[inline]
+    pub(crate) fn take_reason_buffer(&mut self, room: usize) -> String {
+        match std::mem::take(&mut self.reason) {
+            Cow::Owned(mut s) => {
+                s.clear();
+                s.reserve(room);
+                s
+            }
+            Cow::Borrowed(_) => String::with_capacity(room),
+        }
+    }
+
     /// The decision as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Sets `dst` to the concatenation of `parts`, reusing its buffer (one exact allocation when
+/// it has none or too small a one).
+#[inline(always)]
+pub(crate) fn set_concat(dst: &mut String, parts: &[&str]) {
+    dst.clear();
+    let len = parts.iter().map(|p| p.len()).sum();
+    if dst.capacity() == 0 {
+        // Straight to the allocator (cheaper than `reserve`'s growth path).
+        *dst = String::with_capacity(len);
+    } else {
+        dst.reserve(len);
+    }
+    for p in parts {
+        dst.push_str(p);
+    }
+}
+
+/// Sets `dst` to `Some` of the concatenation of `parts`, reusing its buffer if it has one.
+#[inline]
+pub(crate) fn set_opt(dst: &mut Option<String>, parts: &[&str]) {
+    set_concat(dst.get_or_insert_with(String::new), parts);
+}
+
+/// Makes `dst` a list of `n` strings, the `i`-th written by `f(i, buffer)` into an empty
+/// buffer (the existing strings' buffers are reused).
+#[inline]
+pub(crate) fn set_list(dst: &mut Vec<String>, n: usize, mut f: impl FnMut(usize, &mut String)) {
+    dst.truncate(n);
+    if dst.capacity() == 0 {
+        *dst = Vec::with_capacity(n);
+    } else {
+        dst.reserve_exact(n - dst.len());
+    }
+    for i in 0..n {
+        match dst.get_mut(i) {
+            Some(s) => {
+                s.clear();
+                f(i, s);
+            }
+            None => {
+                let mut s = String::new();
+                f(i, &mut s);
+                dst.push(s);
+            }
+        }
     }
 }

@@ -14,16 +14,18 @@ pub(crate) mod pathtrie;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 pub use decision::{Decision, Outcome, Warning};
+use decision::{set_concat, set_list, set_opt};
 use index::{Field, Index};
 use pathtrie::{PathTrie, TrieScratch};
 
 use crate::Duration;
-use crate::launch::{Facts, Launch, LaunchError};
+use crate::launch::{self, Facts, Launch, LaunchError, LaunchFields, LaunchRef};
 use crate::paths::{self, LaunchPathFacts, Platform};
 use crate::policy::load::{GroupSel, ParsedApp, ParsedGroup, ParsedJit, ParsedList, Scope};
 use crate::policy::{Elevation, Policy};
@@ -200,11 +202,11 @@ fn rank(e: Elevation) -> u8 {
 }
 
 /// Whether the launch is in the group (policy.md §1, Groups).
-pub(crate) fn in_group(g: &ParsedGroup, launch: &Launch) -> bool {
+pub(crate) fn in_group(g: &ParsedGroup, launch: &impl LaunchFields) -> bool {
     if !g.users.is_empty() || !g.user_groups.is_empty() {
-        let user = launch.user.as_ref();
-        let name = user.and_then(|u| u.name.as_deref());
-        let sid = user.and_then(|u| u.sid.as_deref());
+        let user = launch.user();
+        let name = user.and_then(|u| u.name);
+        let sid = user.and_then(|u| u.sid);
         let by_user = g
             .users
             .iter()
@@ -213,22 +215,22 @@ pub(crate) fn in_group(g: &ParsedGroup, launch: &Launch) -> bool {
             && user.is_some_and(|u| {
                 g.user_groups
                     .iter()
-                    .any(|p| u.groups.iter().any(|grp| p.is_match(grp)))
+                    .any(|p| u.groups.any(|grp| p.is_match(grp)))
             });
         if !by_user && !by_group {
             return false;
         }
     }
     if !g.computers.is_empty() || !g.computer_tags.is_empty() {
-        let computer = launch.computer.as_ref();
+        let computer = launch.computer();
         let by_name = computer
-            .and_then(|c| c.name.as_deref())
+            .and_then(|c| c.name)
             .is_some_and(|n| g.computers.iter().any(|p| p.is_match(n)));
         let by_tag = !by_name
             && computer.is_some_and(|c| {
                 g.computer_tags
                     .iter()
-                    .any(|p| c.tags.iter().any(|t| p.is_match(t)))
+                    .any(|p| c.tags.any(|t| p.is_match(t)))
             });
         if !by_name && !by_tag {
             return false;
@@ -265,7 +267,12 @@ fn memo_or(memo: &mut [u8], i: usize, f: impl FnOnce() -> bool) -> bool {
 
 /// Whether the launch is in the scope, remembering named groups in `group_memo` (one byte per
 /// group of the policy, see [`memo_or`]).
-fn in_scope(groups: &[ParsedGroup], scope: &Scope, launch: &Launch, group_memo: &mut [u8]) -> bool {
+fn in_scope(
+    groups: &[ParsedGroup],
+    scope: &Scope,
+    launch: &impl LaunchFields,
+    group_memo: &mut [u8],
+) -> bool {
     match scope {
         None => true,
         Some(sels) => sels.iter().any(|s| match s {
@@ -413,27 +420,77 @@ impl CompiledPolicy {
         launches.into_iter().map(|l| self.evaluate(l, at)).collect()
     }
 
+    /// Decides one launch given as a borrowed [`LaunchRef`] at time `at` into `out`: the same
+    /// decision as [`CompiledPolicy::evaluate`] of the same launch, for hosts that hold the
+    /// launch's strings elsewhere (nothing is copied) and evaluate in a loop. On an error
+    /// (a malformed launch, as for `evaluate`) `out` is left unchanged.
+    ///
+    /// ```
+    /// use jitaccess::{Decision, Launch, Policy};
+    /// let policy = Policy::from_yaml(r#"
+    /// apiVersion: jitaccess/v1
+    /// name: demo
+    /// applications:
+    ///   - { id: tools, path: '%ProgramFiles%\Tools\' }
+    /// privilegeLists:
+    ///   - { id: it, elevation: onRequest, applications: [tools], maxDuration: 2h }
+    /// "#).unwrap().compile();
+    /// let launch = Launch::from_json(r#"{"path": "c:/program files/TOOLS/x/y.exe"}"#).unwrap();
+    /// let at = chrono::Utc::now();
+    /// let mut d = Decision::default();
+    /// policy.evaluate_into(&launch.view(), at, &mut d).unwrap();
+    /// assert_eq!(d, policy.evaluate(&launch, at).unwrap());
+    /// assert_eq!(d.rule.as_deref(), Some("it/tools"));
+    ///
+    /// // The same decision object, reused: its strings keep their allocations.
+    /// policy.evaluate_into(&launch.view(), at, &mut d).unwrap();
+    /// assert_eq!(d.rule.as_deref(), Some("it/tools"));
+    /// ```
+    pub fn evaluate_into(
+        &self,
+        launch: &LaunchRef<'_>,
+        at: DateTime<Utc>,
+        out: &mut Decision,
+    ) -> Result<(), LaunchError> {
+        self.evaluate_view(launch, at, None, out)
+    }
+
     pub(crate) fn evaluate_inner(
         &self,
         launch: &Launch,
         at: DateTime<Utc>,
         coverage: Option<&dyn Coverage>,
     ) -> Result<Decision, LaunchError> {
-        let facts = launch.facts()?;
-        let run = |s: &mut Scratch| self.decide(launch, &facts, at, coverage, s);
-        Ok(SCRATCH
+        let mut d = Decision::default();
+        self.evaluate_view(launch, at, coverage.map(|c| (c, launch)), &mut d)?;
+        Ok(d)
+    }
+
+    /// Evaluates a launch (owned or borrowed) into `out`; `coverage` comes with the owned
+    /// launch it is asked about.
+    fn evaluate_view(
+        &self,
+        launch: &impl LaunchFields,
+        at: DateTime<Utc>,
+        coverage: Option<(&dyn Coverage, &Launch)>,
+        out: &mut Decision,
+    ) -> Result<(), LaunchError> {
+        let facts = launch::facts(launch)?;
+        let mut run = |s: &mut Scratch| self.decide(launch, &facts, at, coverage, s, out);
+        SCRATCH
             .try_with(|cell| match cell.try_borrow_mut() {
                 Ok(mut s) => run(&mut s),
                 Err(_) => run(&mut Scratch::default()),
             })
-            .unwrap_or_else(|_| run(&mut Scratch::default())))
+            .unwrap_or_else(|_| run(&mut Scratch::default()));
+        Ok(())
     }
 
     /// The three-valued result of an application's criteria.
     fn app_state(
         &self,
         app: &ParsedApp,
-        launch: &Launch,
+        launch: &impl LaunchFields,
         facts: &Facts,
         path: &PathView<'_>,
         s: &Scratch,
@@ -447,11 +504,11 @@ impl CompiledPolicy {
                 }
             };
         }
-        let signer = launch.signer.as_ref().filter(|s| s.valid);
+        let signer = launch.signer().filter(|s| s.valid);
         if !app.vendor.is_empty() {
             need!(
                 signer
-                    .and_then(|s| s.publisher.as_deref())
+                    .and_then(|s| s.publisher)
                     .is_some_and(|p| app.vendor.iter().any(|v| v.is_match(p)))
             );
         }
@@ -463,18 +520,18 @@ impl CompiledPolicy {
                         .is_some_and(|t| app.thumbprints().contains(&t))
             );
         }
-        let version = launch.version.as_ref();
+        let version = launch.version();
         if !app.product.is_empty() {
             need!(
                 version
-                    .and_then(|v| v.product_name.as_deref())
+                    .and_then(|v| v.product_name)
                     .is_some_and(|p| app.product.iter().any(|x| x.is_match(p)))
             );
         }
         if !app.original_file_name().is_empty() {
             need!(
                 version
-                    .and_then(|v| v.original_file_name.as_deref())
+                    .and_then(|v| v.original_file_name)
                     .is_some_and(|p| app.original_file_name().iter().any(|x| x.is_match(p)))
             );
         }
@@ -493,8 +550,7 @@ impl CompiledPolicy {
         if !app.command_line().is_empty() {
             need!(
                 launch
-                    .command_line
-                    .as_deref()
+                    .command_line()
                     .is_some_and(|c| app.command_line().iter().any(|x| x.is_match(c)))
             );
         }
@@ -517,15 +573,16 @@ impl CompiledPolicy {
 
     fn decide(
         &self,
-        launch: &Launch,
+        launch: &impl LaunchFields,
         facts: &Facts,
         at: DateTime<Utc>,
-        coverage: Option<&dyn Coverage>,
+        coverage: Option<(&dyn Coverage, &Launch)>,
         s: &mut Scratch,
-    ) -> Decision {
+        out: &mut Decision,
+    ) {
         let inner = &*self.inner;
         let platform = inner.platform;
-        let path_facts = paths::normalize_launch(platform, &launch.path, &mut s.path);
+        let path_facts = paths::normalize_launch(platform, launch.path(), &mut s.path);
         let norm = std::mem::take(&mut s.path);
         let view = PathView {
             facts: path_facts,
@@ -572,7 +629,7 @@ impl CompiledPolicy {
         {
             s.apps.extend_from_slice(v);
         }
-        let signer = launch.signer.as_ref().filter(|x| x.valid);
+        let signer = launch.signer().filter(|x| x.valid);
         if let (Some(_), Some(t)) = (signer, facts.thumbprint)
             && let Some(v) = ix.thumbprint.get(&t)
         {
@@ -582,17 +639,17 @@ impl CompiledPolicy {
             ix.field(Field::FileName)
                 .lookup(view.file_name, &mut s.apps);
         }
-        let version = launch.version.as_ref();
-        if let Some(v) = version.and_then(|v| v.original_file_name.as_deref()) {
+        let version = launch.version();
+        if let Some(v) = version.and_then(|v| v.original_file_name) {
             ix.field(Field::OriginalFileName).lookup(v, &mut s.apps);
         }
-        if let Some(v) = version.and_then(|v| v.product_name.as_deref()) {
+        if let Some(v) = version.and_then(|v| v.product_name) {
             ix.field(Field::Product).lookup(v, &mut s.apps);
         }
-        if let Some(v) = signer.and_then(|x| x.publisher.as_deref()) {
+        if let Some(v) = signer.and_then(|x| x.publisher) {
             ix.field(Field::Vendor).lookup(v, &mut s.apps);
         }
-        if let Some(v) = launch.command_line.as_deref() {
+        if let Some(v) = launch.command_line() {
             ix.field(Field::CommandLine).lookup(v, &mut s.apps);
         }
         s.apps.extend_from_slice(&ix.scan);
@@ -688,7 +745,7 @@ impl CompiledPolicy {
             });
         }
         s.grants.clear();
-        if let Some(cov) = coverage {
+        if let Some((cov, owned)) = coverage {
             let matched = &s.matched;
             let app_holds = |id: &str| {
                 inner
@@ -696,7 +753,7 @@ impl CompiledPolicy {
                     .is_some_and(|i| matched.iter().any(|(a, st)| *a == i && *st == Tri::True))
             };
             cov.covering(
-                launch,
+                owned,
                 NormPath {
                     text: &norm,
                     resolved: path_facts.unresolved.is_none(),
@@ -716,29 +773,24 @@ impl CompiledPolicy {
                 });
             }
         }
-        let mut warnings = Vec::new();
+        out.warnings.clear();
         if path_facts.unresolved.is_some() {
-            warnings.push(Warning::UnresolvedPath);
+            out.warnings.push(Warning::UnresolvedPath);
         }
         s.path = norm;
 
         if s.cands.is_empty() {
-            return Decision::none(
-                "no privilege list, JIT policy or grant matched this launch",
-                warnings,
-            );
+            out.set_none("no privilege list, JIT policy or grant matched this launch");
+            return;
         }
 
         // 4. Precedence.
         let grants = &s.grants;
         s.cands.sort_by(|a, b| self.precedence(a, b, grants));
         let Some(&winner) = s.cands.first() else {
-            return Decision::none(
-                "no privilege list, JIT policy or grant matched this launch",
-                warnings,
-            );
+            out.set_none("no privilege list, JIT policy or grant matched this launch");
+            return;
         };
-        let rule_of = |c: &Cand| self.rule_string(c, grants);
         let outcome = match winner.kind {
             Kind::Entry { list, .. } | Kind::All { list } => {
                 match inner.lists().get(list as usize).map(|l| l.elevation) {
@@ -749,6 +801,14 @@ impl CompiledPolicy {
                 }
             }
             Kind::Jit { .. } | Kind::Grant { .. } => Outcome::Elevate,
+        };
+        // The decision's strings are written into its existing buffers (`evaluate_into`
+        // reuses them; a fresh decision gets one exact allocation per string).
+        let cands = &s.cands;
+        let rule_into = |i: usize, dst: &mut String| {
+            if let Some(c) = cands.get(i) {
+                set_concat(dst, &self.rule_parts(c, grants));
+            }
         };
 
         // 5. Allowlist.
@@ -762,66 +822,88 @@ impl CompiledPolicy {
                         .unwrap_or(false)
             });
             if !allowed {
-                warnings.push(Warning::NotAllowlisted);
-                let shadowed: Vec<String> = s.cands.iter().map(rule_of).collect();
-                let reason = format!(
+                out.warnings.push(Warning::NotAllowlisted);
+                set_list(&mut out.shadowed, cands.len(), rule_into);
+                let mut reason = out.take_reason_buffer(0);
+                // `write!` into a `String` cannot fail.
+                let _ = write!(
+                    reason,
                     "{} matched, but the launch is not in the allowlist, so it runs with standard rights",
-                    shadowed.first().map(String::as_str).unwrap_or("an entry")
+                    out.shadowed
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("an entry")
                 );
-                return Decision {
-                    outcome: Outcome::None,
-                    rule: None,
-                    elevation: None,
-                    max_duration: None,
-                    shadowed,
-                    warnings,
-                    reason: Cow::Owned(reason),
-                    application: None,
-                    privilege_list: None,
-                };
+                out.outcome = Outcome::None;
+                out.rule = None;
+                out.elevation = None;
+                out.max_duration = None;
+                out.reason = Cow::Owned(reason);
+                out.application = None;
+                out.privilege_list = None;
+                return;
             }
         }
 
-        let (elevation, max_duration, application, privilege_list) = match winner.kind {
+        let set_id = |dst: &mut Option<String>, id: Option<&str>| match id {
+            Some(id) => set_opt(dst, &[id]),
+            None => *dst = None,
+        };
+        let (elevation, max_duration) = match winner.kind {
             Kind::Entry { list, app } => {
                 let l = inner.lists().get(list as usize);
                 let md = (outcome == Outcome::Request)
                     .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
-                (
-                    l.map(|l| l.elevation),
-                    md,
-                    inner.apps().get(app as usize).map(|a| a.id.clone()),
-                    l.map(|l| l.id.clone()),
-                )
+                set_id(
+                    &mut out.application,
+                    inner.apps().get(app as usize).map(|a| a.id.as_str()),
+                );
+                set_id(&mut out.privilege_list, l.map(|l| l.id.as_str()));
+                (l.map(|l| l.elevation), md)
             }
             Kind::All { list } => {
                 let l = inner.lists().get(list as usize);
                 let md = (outcome == Outcome::Request)
                     .then(|| l.and_then(|l| l.max_duration).unwrap_or(inner.requests_max));
-                (l.map(|l| l.elevation), md, None, l.map(|l| l.id.clone()))
+                set_id(&mut out.application, None);
+                set_id(&mut out.privilege_list, l.map(|l| l.id.as_str()));
+                (l.map(|l| l.elevation), md)
             }
-            Kind::Jit { app, .. } => (
-                None,
-                None,
-                app.and_then(|a| inner.apps().get(a as usize))
-                    .map(|a| a.id.clone()),
-                None,
-            ),
-            Kind::Grant { .. } => (None, None, None, None),
+            Kind::Jit { app, .. } => {
+                set_id(
+                    &mut out.application,
+                    app.and_then(|a| inner.apps().get(a as usize))
+                        .map(|a| a.id.as_str()),
+                );
+                set_id(&mut out.privilege_list, None);
+                (None, None)
+            }
+            Kind::Grant { .. } => {
+                set_id(&mut out.application, None);
+                set_id(&mut out.privilege_list, None);
+                (None, None)
+            }
         };
-        let shadowed: Vec<String> = s.cands.iter().skip(1).map(rule_of).collect();
-        let reason = self.reason(&winner, s.cands.get(1), &s.matched, path_facts, grants);
-        Decision {
-            outcome,
-            rule: Some(rule_of(&winner)),
-            elevation,
-            max_duration,
-            shadowed,
-            warnings,
-            reason: Cow::Owned(reason),
-            application,
-            privilege_list,
-        }
+        set_list(
+            &mut out.shadowed,
+            cands.len().saturating_sub(1),
+            |i, dst| rule_into(i + 1, dst),
+        );
+        // Room for the common hit's reason (one allocation on a fresh decision).
+        let mut reason = out.take_reason_buffer(256);
+        self.reason_into(
+            &winner,
+            cands.get(1),
+            &s.matched,
+            path_facts,
+            grants,
+            &mut reason,
+        );
+        out.outcome = outcome;
+        set_opt(&mut out.rule, &self.rule_parts(&winner, grants));
+        out.elevation = elevation;
+        out.max_duration = max_duration;
+        out.reason = Cow::Owned(reason);
     }
 
     /// The parts whose concatenation is the `rule` string of a candidate.
@@ -860,15 +942,6 @@ impl CompiledPolicy {
         }
     }
 
-    fn rule_string(&self, c: &Cand, grants: &[(u32, String)]) -> String {
-        let parts = self.rule_parts(c, grants);
-        let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        for p in parts {
-            s.push_str(p);
-        }
-        s
-    }
-
     /// The total order of policy.md §4: `Less` means `a` wins over `b`.
     fn precedence(&self, a: &Cand, b: &Cand, grants: &[(u32, String)]) -> Ordering {
         let special = |c: &Cand| matches!(c.kind, Kind::Jit { .. } | Kind::Grant { .. });
@@ -894,16 +967,19 @@ impl CompiledPolicy {
             })
     }
 
-    fn reason(
+    /// Writes the reason of the decision into `text` (empty; its buffer reused).
+    fn reason_into(
         &self,
         winner: &Cand,
         runner_up: Option<&Cand>,
         matched: &[(u32, Tri)],
         path: LaunchPathFacts,
         grants: &[(u32, String)],
-    ) -> String {
+        text: &mut String,
+    ) {
         let inner = &*self.inner;
-        let mut text = match winner.kind {
+        // `write!` into a `String` cannot fail: its results are ignored below.
+        match winner.kind {
             Kind::Entry { list, app } => {
                 let l = inner.lists().get(list as usize);
                 let a = inner.apps().get(app as usize);
@@ -919,7 +995,7 @@ impl CompiledPolicy {
                 } else {
                     ("matched application ", " in privilege list ", " (")
                 };
-                let mut t = String::with_capacity(256);
+                let t = &mut *text;
                 for part in [before_app, app_id, before_list, list_id, after_list] {
                     t.push_str(part);
                 }
@@ -932,9 +1008,11 @@ impl CompiledPolicy {
                 t.push(')');
                 if winner.deny && unknown {
                     let why = path.unresolved.map_or("unresolved", |u| u.description());
-                    t.push_str(&format!("; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"));
+                    let _ = write!(
+                        t,
+                        "; the launch path is unresolved ({why}), and a deny entry cannot be dodged by an odd spelling of a path"
+                    );
                 }
-                t
             }
             Kind::All { list } => {
                 let l = inner
@@ -942,28 +1020,31 @@ impl CompiledPolicy {
                     .get(list as usize)
                     .map_or("", |l| l.id.as_str());
                 if winner.deny {
-                    format!("denied: deny list {l} applies to all applications")
+                    let _ = write!(text, "denied: deny list {l} applies to all applications");
                 } else {
-                    format!("privilege list {l} applies to all applications")
+                    let _ = write!(text, "privilege list {l} applies to all applications");
                 }
             }
             Kind::Jit { jit, .. } => match inner.jits().get(jit as usize) {
-                Some(j) => format!(
-                    "JIT policy {} is in its window ({} to {})",
-                    j.id,
-                    j.from.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                    j.until.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-                ),
-                None => "a JIT policy is in its window".to_string(),
+                Some(j) => {
+                    let _ = write!(
+                        text,
+                        "JIT policy {} is in its window ({} to {})",
+                        j.id,
+                        j.from.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                        j.until.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+                    );
+                }
+                None => text.push_str("a JIT policy is in its window"),
             },
             Kind::Grant { grant } => {
                 let id = grants
                     .iter()
                     .find(|(g, _)| *g == grant)
                     .map_or("", |(_, id)| id.as_str());
-                format!("active request or grant {id} covers this launch")
+                let _ = write!(text, "active request or grant {id} covers this launch");
             }
-        };
+        }
         if let Some(r) = runner_up {
             let step: Cow<'static, str> = if winner.deny && !r.deny {
                 Cow::Borrowed("deny wins over every other entry")
@@ -996,7 +1077,6 @@ impl CompiledPolicy {
             text.push_str(&step);
             text.push(')');
         }
-        text
     }
 }
 
