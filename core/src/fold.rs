@@ -186,26 +186,54 @@ pub fn fold_eq(a: &str, b: &str) -> bool {
 }
 
 /// The high bit of each byte of a `u64`.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// `0x01` in each byte of a `u64`.
 const LOW_ONES: u64 = 0x0101_0101_0101_0101;
 
-/// Packs up to 7 bytes into a zero-padded little-endian word; `None` for
-/// longer slices.
+/// The bytes of `bytes` (fewer than 8 are meant; more are cut to 8) as a zero-padded
+/// little-endian word, read with at most two overlapping loads instead of a byte loop.
 #[inline]
-fn tail_word(bytes: &[u8]) -> Option<u64> {
-    if bytes.len() >= 8 {
-        return None;
+pub(crate) fn partial_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    if let Some(w) = bytes.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
     }
-    let mut word = [0; 8];
-    word.iter_mut().zip(bytes).for_each(|(d, &b)| *d = b);
-    Some(u64::from_le_bytes(word))
+    if n >= 4 {
+        // Two overlapping 4-byte loads; the overlap holds the same bytes in both.
+        let lo = bytes
+            .first_chunk::<4>()
+            .map_or(0, |w| u32::from_le_bytes(*w));
+        let hi = bytes
+            .last_chunk::<4>()
+            .map_or(0, |w| u32::from_le_bytes(*w));
+        return u64::from(lo) | (u64::from(hi) << (8 * (n - 4)));
+    }
+    if n >= 2 {
+        let lo = bytes
+            .first_chunk::<2>()
+            .map_or(0, |w| u16::from_le_bytes(*w));
+        let hi = bytes
+            .last_chunk::<2>()
+            .map_or(0, |w| u16::from_le_bytes(*w));
+        return u64::from(lo) | (u64::from(hi) << (8 * (n - 2)));
+    }
+    bytes.first().map_or(0, |&b| u64::from(b))
+}
+
+/// The last `n` bytes of `bytes` (`0 < n < 8`) as a zero-padded little-endian word: one
+/// load of the last eight bytes, shifted, when `bytes` has eight; else [`partial_word`].
+#[inline]
+fn last_bytes_word(bytes: &[u8], n: usize) -> u64 {
+    match bytes.last_chunk::<8>() {
+        Some(w) if n > 0 && n < 8 => u64::from_le_bytes(*w) >> (8 * (8 - n)),
+        _ => partial_word(bytes.get(bytes.len().saturating_sub(n)..).unwrap_or(&[])),
+    }
 }
 
 /// Lowercases the 8 ASCII bytes packed in `w` (SWAR). Every byte must be
 /// below 0x80: then the additions below cannot carry across bytes.
 #[inline]
-fn ascii_lower8(w: u64) -> u64 {
+pub(crate) fn ascii_lower8(w: u64) -> u64 {
     // High bit set where byte >= b'A', resp. where byte > b'Z'.
     let ge_a = w.wrapping_add(LOW_ONES * (0x80 - u64::from(b'A')));
     let gt_z = w.wrapping_add(LOW_ONES * (0x7f - u64::from(b'Z')));
@@ -243,39 +271,43 @@ const HASH_SEED: u64 = 0x243f_6a88_85a3_08d3;
 /// assert_eq!(fold_hash("\u{212A}", true), fold_hash("k", true));
 /// ```
 #[must_use]
+#[inline]
 pub fn fold_hash(s: &str, case_insensitive: bool) -> u64 {
+    let bytes = s.as_bytes();
     let mut h = HASH_SEED;
-    let mut rest = s.as_bytes();
+    let mut rest = bytes;
     while let Some((word, tail)) = rest.split_first_chunk() {
         let mut word = u64::from_le_bytes(*word);
         if case_insensitive {
             if word & HIGH_BITS != 0 {
-                break; // non-ASCII: fold char by char from here
+                // Non-ASCII: fold char by char from here.
+                return fold_hash_rest(s, bytes.len() - rest.len(), h);
             }
             word = ascii_lower8(word);
         }
         h = mix(h, word);
         rest = tail;
     }
-    // Fewer than 8 bytes left, all ASCII (or case-sensitive): one last word.
-    if let Some(word) = tail_word(rest)
-        && (!case_insensitive || word & HIGH_BITS == 0)
-    {
-        if !rest.is_empty() {
-            h = mix(
-                h,
-                if case_insensitive {
-                    ascii_lower8(word)
-                } else {
-                    word
-                },
-            );
+    // Fewer than 8 bytes left: one last zero-padded word.
+    if !rest.is_empty() {
+        let mut word = last_bytes_word(bytes, rest.len());
+        if case_insensitive {
+            if word & HIGH_BITS != 0 {
+                return fold_hash_rest(s, bytes.len() - rest.len(), h);
+            }
+            word = ascii_lower8(word);
         }
-        return mix(h, s.len() as u64);
+        h = mix(h, word);
     }
-    // Fold the remaining chars and stream the UTF-8 bytes of the result.
-    // The bytes before `rest` are ASCII, so this is a char boundary.
-    let done = s.len() - rest.len();
+    mix(h, s.len() as u64)
+}
+
+/// The end of [`fold_hash`] (case-insensitive) from byte `done` of `s` (a char boundary:
+/// the bytes before it are ASCII) on, with the state `h` of the words before: folds the
+/// remaining chars and streams the UTF-8 bytes of the result.
+#[cold]
+#[inline(never)]
+fn fold_hash_rest(s: &str, done: usize, mut h: u64) -> u64 {
     let mut len = done as u64;
     let (mut buf, mut filled) = (0_u128, 0_u32);
     for c in s.get(done..).unwrap_or("").chars() {
@@ -2574,6 +2606,53 @@ mod tests {
         assert_eq!(m.iter().len(), 20_000);
     }
 
+    /// `fold_hash` as first written (a byte loop for the tail, the char loop inline): the
+    /// faster version must give the same values.
+    fn fold_hash_reference(s: &str, case_insensitive: bool) -> u64 {
+        let mut h = HASH_SEED;
+        let mut rest = s.as_bytes();
+        while let Some((word, tail)) = rest.split_first_chunk() {
+            let mut word = u64::from_le_bytes(*word);
+            if case_insensitive {
+                if word & HIGH_BITS != 0 {
+                    break;
+                }
+                word = ascii_lower8(word);
+            }
+            h = mix(h, word);
+            rest = tail;
+        }
+        if rest.len() < 8 {
+            let mut buf = [0; 8];
+            buf.iter_mut().zip(rest).for_each(|(d, &b)| *d = b);
+            let word = u64::from_le_bytes(buf);
+            if !case_insensitive || word & HIGH_BITS == 0 {
+                if !rest.is_empty() {
+                    h = mix(
+                        h,
+                        if case_insensitive {
+                            ascii_lower8(word)
+                        } else {
+                            word
+                        },
+                    );
+                }
+                return mix(h, s.len() as u64);
+            }
+        }
+        fold_hash_rest(s, s.len() - rest.len(), h)
+    }
+
+    #[test]
+    fn partial_word_reads_every_length() {
+        let bytes: Vec<u8> = (1..=9).collect();
+        for n in 0..=8 {
+            let mut buf = [0; 8];
+            buf.iter_mut().zip(&bytes[..n]).for_each(|(d, &b)| *d = b);
+            assert_eq!(partial_word(&bytes[..n]), u64::from_le_bytes(buf), "{n}");
+        }
+    }
+
     fn cased() -> impl Strategy<Value = String> {
         cased_len(0..20)
     }
@@ -2588,6 +2667,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn hash_is_unchanged(a in cased(), ascii in "[ -~]{0,40}") {
+            for s in [a.as_str(), ascii.as_str()] {
+                for ci in [false, true] {
+                    prop_assert_eq!(fold_hash(s, ci), fold_hash_reference(s, ci));
+                }
+            }
+        }
+
         #[test]
         fn eq_hash_agree_with_fold_string(a in cased(), b in cased()) {
             let (fa, fb) = (fold_string(&a), fold_string(&b));

@@ -122,6 +122,7 @@
 //! adds names. An unknown variable is an error; a value is inserted as it is
 //! and is not itself expanded again.
 
+use crate::fold::partial_word;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -504,12 +505,6 @@ fn sep_fn(platform: Platform) -> fn(char) -> bool {
     }
 }
 
-/// Whether byte `b` separates components: `\` and `/` with `WIN`, only `/` without.
-#[inline(always)]
-const fn is_sep_byte<const WIN: bool>(b: u8) -> bool {
-    b == b'/' || (WIN && b == b'\\')
-}
-
 /// `0x01` in each byte of a `u64`.
 const LOW_ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of each byte of a `u64`.
@@ -548,33 +543,26 @@ fn rfind_sep<const WIN: bool>(bytes: &[u8]) -> Option<usize> {
         }
         rest = head;
     }
-    rest.iter().rposition(|&b| is_sep_byte::<WIN>(b))
-}
-
-/// The offset of the first separator in `bytes`, eight bytes at a time.
-#[inline]
-fn find_sep<const WIN: bool>(bytes: &[u8]) -> Option<usize> {
-    let mut done = 0usize;
-    let mut rest = bytes;
-    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
-        let marks = sep_marks::<WIN>(u64::from_le_bytes(*chunk));
-        if marks != 0 {
-            return Some(done.saturating_add((marks.trailing_zeros() / 8) as usize));
-        }
-        done = done.saturating_add(8);
-        rest = tail;
-    }
-    rest.iter()
-        .position(|&b| is_sep_byte::<WIN>(b))
-        .map(|i| done.saturating_add(i))
+    // Fewer than 8 bytes left: one zero-padded word (a zero byte is no separator).
+    let marks = sep_marks::<WIN>(partial_word(rest));
+    (marks != 0).then(|| ((63 - marks.leading_zeros()) / 8) as usize)
 }
 
 /// `s` split on separators, each piece with its byte offset in `s` (like `str::split`, but
-/// on bytes: separators are ASCII, so every cut is on a char boundary).
+/// on bytes: separators are ASCII, so every cut is on a char boundary). The separators are
+/// found eight bytes at a time and each word of `s` is read once: `marks` holds those of the
+/// current word not yet consumed.
 #[derive(Clone, Debug)]
 struct Pieces<'a, const WIN: bool> {
     s: &'a str,
-    pos: usize,
+    /// Start of the next piece.
+    start: usize,
+    /// Offset of the word `marks` was taken from.
+    base: usize,
+    /// Offset of the next word to read.
+    next_word: usize,
+    /// One high bit per separator byte of the current word after `start`.
+    marks: u64,
     done: bool,
 }
 
@@ -582,7 +570,10 @@ impl<'a, const WIN: bool> Pieces<'a, WIN> {
     fn new(s: &'a str) -> Self {
         Pieces {
             s,
-            pos: 0,
+            start: 0,
+            base: 0,
+            next_word: 0,
+            marks: 0,
             done: false,
         }
     }
@@ -591,24 +582,34 @@ impl<'a, const WIN: bool> Pieces<'a, WIN> {
 impl<'a, const WIN: bool> Iterator for Pieces<'a, WIN> {
     type Item = (usize, &'a str);
 
-    #[inline]
+    // Always inlined: its state then stays in registers in the caller's loop.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
             return None;
         }
-        let start = self.pos;
-        let rest = self.s.as_bytes().get(start..)?;
-        match find_sep::<WIN>(rest) {
-            Some(i) => {
-                let end = start.saturating_add(i);
-                self.pos = end.saturating_add(1);
-                Some((start, self.s.get(start..end)?))
-            }
-            None => {
+        let bytes = self.s.as_bytes();
+        while self.marks == 0 {
+            let Some(chunk) = bytes.get(self.next_word..).filter(|c| !c.is_empty()) else {
+                // No separator left: the last piece (empty when `s` ends with one).
                 self.done = true;
-                Some((start, self.s.get(start..)?))
-            }
+                return Some((self.start, self.s.get(self.start..).unwrap_or("")));
+            };
+            let word = match chunk.first_chunk::<8>() {
+                Some(w) => u64::from_le_bytes(*w),
+                None => partial_word(chunk),
+            };
+            self.marks = sep_marks::<WIN>(word);
+            self.base = self.next_word;
+            self.next_word = self.next_word.saturating_add(8);
         }
+        let end = self
+            .base
+            .saturating_add((self.marks.trailing_zeros() / 8) as usize);
+        self.marks &= self.marks.wrapping_sub(1);
+        let start = self.start;
+        self.start = end.saturating_add(1);
+        Some((start, self.s.get(start..end)?))
     }
 }
 
@@ -640,7 +641,8 @@ fn has_colon_or_tilde(bytes: &[u8]) -> bool {
         }
         rest = tail;
     }
-    rest.iter().any(|&b| b == b':' || b == b'~')
+    let word = partial_word(rest);
+    bytes_equal_to(word, b':') | bytes_equal_to(word, b'~') != 0
 }
 
 /// Windows component cleanup: strip trailing dots and spaces, drop a trailing
@@ -653,6 +655,7 @@ fn clean_component(piece: &str) -> (&str, bool) {
     let mut stripped = trimmed.len() != piece.len();
     if let Some(cut) = trimmed.len().checked_sub(DATA.len())
         && let (Some(base), Some(tail)) = (trimmed.get(..cut), trimmed.as_bytes().get(cut..))
+        && tail.first() == Some(&b':')
         && tail.eq_ignore_ascii_case(DATA)
         && !base.contains(':')
     {
@@ -687,6 +690,7 @@ fn has_glob(s: &str) -> bool {
 
 /// Appends the components of `input[off..]` to `out` (whose root occupies
 /// `out[..root_len]`), resolving `.` and `..` and checking each component.
+#[allow(clippy::too_many_arguments)]
 fn push_components(
     platform: Platform,
     input: &str,
@@ -695,16 +699,21 @@ fn push_components(
     root_needs_sep: bool,
     mode: Mode,
     scan: &mut Scan,
+    spans: Spans<'_>,
 ) {
     match platform {
         Platform::Windows => {
-            push_components_impl::<true>(input, off, out, root_needs_sep, mode, scan);
+            push_components_impl::<true>(input, off, out, root_needs_sep, mode, scan, spans);
         }
         Platform::Macos | Platform::Linux => {
-            push_components_impl::<false>(input, off, out, root_needs_sep, mode, scan);
+            push_components_impl::<false>(input, off, out, root_needs_sep, mode, scan, spans);
         }
     }
 }
+
+/// Where [`normalize_launch_spans`] records the byte range in `out` of each component
+/// (`None`: not recorded).
+type Spans<'a> = Option<&'a mut Vec<(usize, usize)>>;
 
 /// [`push_components`] for Windows (`WIN`) or POSIX.
 fn push_components_impl<const WIN: bool>(
@@ -714,6 +723,7 @@ fn push_components_impl<const WIN: bool>(
     root_needs_sep: bool,
     mode: Mode,
     scan: &mut Scan,
+    mut spans: Spans<'_>,
 ) {
     let root_len = out.len();
     let sep = if WIN { '\\' } else { '/' };
@@ -741,6 +751,9 @@ fn push_components_impl<const WIN: bool>(
                     .rfind(sep)
                     .map_or(root_len, |i| root_len.saturating_add(i));
                 out.truncate(cut);
+                if let Some(v) = spans.as_deref_mut() {
+                    v.pop();
+                }
                 depth = depth.saturating_sub(1);
                 if !windows && mode == Mode::Launch {
                     let span = Span {
@@ -756,7 +769,11 @@ fn push_components_impl<const WIN: bool>(
                 if out.len() > root_len || root_needs_sep {
                     out.push(sep);
                 }
+                let begin = out.len();
                 out.push_str("..");
+                if let Some(v) = spans.as_deref_mut() {
+                    v.push((begin, out.len()));
+                }
                 depth = depth.saturating_add(1);
                 leading_dotdots = leading_dotdots.saturating_add(1);
                 scan.last_odd = false;
@@ -813,7 +830,11 @@ fn push_components_impl<const WIN: bool>(
         if out.len() > root_len || root_needs_sep {
             out.push(sep);
         }
+        let begin = out.len();
         out.push_str(comp);
+        if let Some(v) = spans.as_deref_mut() {
+            v.push((begin, out.len()));
+        }
         depth = depth.saturating_add(1);
         scan.last_odd = odd.is_some();
     }
@@ -821,7 +842,14 @@ fn push_components_impl<const WIN: bool>(
 
 /// Parses `\\server\share` starting at `input[body..]` (just after the two
 /// leading separators or after `\\?\UNC\`).
-fn normalize_unc(input: &str, body: usize, out: &mut String, mode: Mode, scan: &mut Scan) {
+fn normalize_unc(
+    input: &str,
+    body: usize,
+    out: &mut String,
+    mode: Mode,
+    scan: &mut Scan,
+    mut spans: Spans<'_>,
+) {
     let rest = input.get(body..).unwrap_or("");
     let mut it = Pieces::<true>::new(rest);
     let server = it.next();
@@ -853,17 +881,41 @@ fn normalize_unc(input: &str, body: usize, out: &mut String, mode: Mode, scan: &
             out.push('\\');
             out.push_str(shr);
             scan.root = RootKind::Unc;
-            push_components(Platform::Windows, input, root_end, out, true, mode, scan);
+            if let Some(v) = spans.as_deref_mut() {
+                v.push((0, out.len()));
+            }
+            push_components(
+                Platform::Windows,
+                input,
+                root_end,
+                out,
+                true,
+                mode,
+                scan,
+                spans,
+            );
             return;
         }
     }
     // Malformed UNC root: unresolved, rendered as a path rooted without drive.
     out.push('\\');
     scan.root = RootKind::Rooted;
-    push_components(Platform::Windows, input, body, out, false, mode, scan);
+    if let Some(v) = spans.as_deref_mut() {
+        v.push((0, out.len()));
+    }
+    push_components(
+        Platform::Windows,
+        input,
+        body,
+        out,
+        false,
+        mode,
+        scan,
+        spans,
+    );
 }
 
-fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
+fn normalize_windows(input: &str, out: &mut String, mode: Mode, mut spans: Spans<'_>) -> Scan {
     let mut scan = Scan::new();
     let bytes = input.as_bytes();
 
@@ -886,14 +938,14 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
             && rest.first().is_none_or(|c| win_sep_byte(*c))
         {
             let body = rem_off.saturating_add(if rest.is_empty() { 3 } else { 4 });
-            normalize_unc(input, body, out, mode, &mut scan);
+            normalize_unc(input, body, out, mode, &mut scan, spans);
             return finish_windows(out, scan);
         }
     } else if let [a, b, ..] = bytes
         && win_sep_byte(*a)
         && win_sep_byte(*b)
     {
-        normalize_unc(input, 2, out, mode, &mut scan);
+        normalize_unc(input, 2, out, mode, &mut scan, spans);
         return finish_windows(out, scan);
     }
 
@@ -909,6 +961,9 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
             }
             out.push_str(rem.get(..2).unwrap_or(""));
             if rest.first().is_some_and(|c| win_sep_byte(*c)) {
+                if let Some(v) = spans.as_deref_mut() {
+                    v.push((0, out.len()));
+                }
                 out.push('\\');
                 scan.root = RootKind::Drive;
                 push_components(
@@ -919,6 +974,7 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
                     false,
                     mode,
                     &mut scan,
+                    spans,
                 );
             } else {
                 scan.root = RootKind::DriveRelative;
@@ -930,12 +986,16 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
                     false,
                     mode,
                     &mut scan,
+                    spans,
                 );
             }
         }
         [s, ..] if win_sep_byte(*s) => {
             out.push('\\');
             scan.root = RootKind::Rooted;
+            if let Some(v) = spans.as_deref_mut() {
+                v.push((0, out.len()));
+            }
             push_components(
                 Platform::Windows,
                 input,
@@ -944,6 +1004,7 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
                 false,
                 mode,
                 &mut scan,
+                spans,
             );
         }
         _ => {
@@ -956,6 +1017,7 @@ fn normalize_windows(input: &str, out: &mut String, mode: Mode) -> Scan {
                 false,
                 mode,
                 &mut scan,
+                spans,
             );
         }
     }
@@ -973,21 +1035,36 @@ fn finish_windows(out: &mut String, scan: Scan) -> Scan {
     scan
 }
 
-fn normalize_posix(input: &str, out: &mut String, mode: Mode, platform: Platform) -> Scan {
+fn normalize_posix(
+    input: &str,
+    out: &mut String,
+    mode: Mode,
+    platform: Platform,
+    mut spans: Spans<'_>,
+) -> Scan {
     let mut scan = Scan::new();
     if input.starts_with('/') {
         out.push('/');
         scan.root = RootKind::Posix;
+        if let Some(v) = spans.as_deref_mut() {
+            v.push((0, 1));
+        }
     }
-    push_components(platform, input, 0, out, false, mode, &mut scan);
+    push_components(platform, input, 0, out, false, mode, &mut scan, spans);
     scan
 }
 
-fn normalize_impl(platform: Platform, input: &str, out: &mut String, mode: Mode) -> Scan {
+fn normalize_impl(
+    platform: Platform,
+    input: &str,
+    out: &mut String,
+    mode: Mode,
+    spans: Spans<'_>,
+) -> Scan {
     out.clear();
     match platform {
-        Platform::Windows => normalize_windows(input, out, mode),
-        Platform::Macos | Platform::Linux => normalize_posix(input, out, mode, platform),
+        Platform::Windows => normalize_windows(input, out, mode, spans),
+        Platform::Macos | Platform::Linux => normalize_posix(input, out, mode, platform, spans),
     }
 }
 
@@ -1021,7 +1098,21 @@ fn normalize_impl(platform: Platform, input: &str, out: &mut String, mode: Mode)
 /// assert!(facts.is_resolved());
 /// ```
 pub fn normalize_launch(platform: Platform, input: &str, out: &mut String) -> LaunchPathFacts {
-    normalize_impl(platform, input, out, Mode::Launch).facts()
+    normalize_impl(platform, input, out, Mode::Launch, None).facts()
+}
+
+/// [`normalize_launch`] that also records in `spans` (cleared first) the byte range in `out`
+/// of each component: for a resolved path, exactly the items of [`components`] on `out`
+/// (the root token first), so the matcher does not split the path again. For an unresolved
+/// path the ranges are not meant to be used.
+pub(crate) fn normalize_launch_spans(
+    platform: Platform,
+    input: &str,
+    out: &mut String,
+    spans: &mut Vec<(usize, usize)>,
+) -> LaunchPathFacts {
+    spans.clear();
+    normalize_impl(platform, input, out, Mode::Launch, Some(spans)).facts()
 }
 
 /// Splits a normalized path into `(root token, rest)`.
@@ -1081,7 +1172,10 @@ pub fn components(platform: Platform, normalized: &str) -> impl Iterator<Item = 
     Components {
         root,
         rest,
-        pos: 0,
+        start: 0,
+        base: 0,
+        next_word: 0,
+        marks: 0,
         done: false,
         windows: platform == Platform::Windows,
     }
@@ -1089,10 +1183,19 @@ pub fn components(platform: Platform, normalized: &str) -> impl Iterator<Item = 
 
 /// The iterator of [`components`]: the root token, then the non-empty pieces of the rest.
 /// (A plain struct rather than a chain of adapters: the path trie runs it on every launch.)
+/// The separators are found eight bytes at a time, and each word of the path is read once:
+/// `marks` holds the separators of the current word not yet consumed.
 struct Components<'a> {
     root: Option<&'a str>,
     rest: &'a str,
-    pos: usize,
+    /// Start of the next piece in `rest`.
+    start: usize,
+    /// Offset in `rest` of the word `marks` was taken from.
+    base: usize,
+    /// Offset in `rest` of the next word to read.
+    next_word: usize,
+    /// One high bit per separator byte of the current word after `start`.
+    marks: u64,
     done: bool,
     windows: bool,
 }
@@ -1104,26 +1207,33 @@ impl<'a> Iterator for Components<'a> {
         if let Some(root) = self.root.take() {
             return Some(root);
         }
+        let bytes = self.rest.as_bytes();
         while !self.done {
-            let tail = self.rest.as_bytes().get(self.pos..)?;
-            let found = if self.windows {
-                find_sep::<true>(tail)
-            } else {
-                find_sep::<false>(tail)
-            };
-            let start = self.pos;
-            let piece = match found {
-                Some(i) => {
-                    let end = start.saturating_add(i);
-                    self.pos = end.saturating_add(1);
-                    self.rest.get(start..end)
-                }
-                None => {
+            while self.marks == 0 {
+                let Some(chunk) = bytes.get(self.next_word..).filter(|c| !c.is_empty()) else {
+                    // No separator left: the last piece.
                     self.done = true;
-                    self.rest.get(start..)
-                }
-            };
-            match piece {
+                    return self.rest.get(self.start..).filter(|p| !p.is_empty());
+                };
+                let word = match chunk.first_chunk::<8>() {
+                    Some(w) => u64::from_le_bytes(*w),
+                    None => partial_word(chunk),
+                };
+                self.marks = if self.windows {
+                    sep_marks::<true>(word)
+                } else {
+                    sep_marks::<false>(word)
+                };
+                self.base = self.next_word;
+                self.next_word = self.next_word.saturating_add(8);
+            }
+            let end = self
+                .base
+                .saturating_add((self.marks.trailing_zeros() / 8) as usize);
+            self.marks &= self.marks.wrapping_sub(1);
+            let start = self.start;
+            self.start = end.saturating_add(1);
+            match self.rest.get(start..end) {
                 Some(p) if !p.is_empty() => return Some(p),
                 Some(_) => {}
                 None => return None,
@@ -1631,7 +1741,7 @@ pub fn parse_rule_path(
         return Err(PathError::Empty);
     }
     let mut out = String::with_capacity(expanded.len());
-    let scan = normalize_impl(platform, &expanded, &mut out, Mode::Rule);
+    let scan = normalize_impl(platform, &expanded, &mut out, Mode::Rule, None);
     let text = |span: Span| expanded.get(span.start..span.end).unwrap_or("").to_owned();
     let path = || src.to_owned();
 
@@ -1922,10 +2032,88 @@ mod tests {
             let first_posix = bytes.iter().position(|&b| b == b'/');
             let last_win = bytes.iter().rposition(|&b| b == b'/' || b == b'\\');
             let last_posix = bytes.iter().rposition(|&b| b == b'/');
-            assert_eq!(find_sep::<true>(bytes), first_win, "{s:?}");
-            assert_eq!(find_sep::<false>(bytes), first_posix, "{s:?}");
             assert_eq!(rfind_sep::<true>(bytes), last_win, "{s:?}");
             assert_eq!(rfind_sep::<false>(bytes), last_posix, "{s:?}");
+            // `Pieces` (separators found a word at a time) splits like `str::split`.
+            let first = |v: &[(usize, &str)]| v.first().map(|(_, p)| p.len());
+            let win: Vec<(usize, &str)> = Pieces::<true>::new(s).collect();
+            let posix: Vec<(usize, &str)> = Pieces::<false>::new(s).collect();
+            let split_win: Vec<&str> = s.split(['/', '\\']).collect();
+            let split_posix: Vec<&str> = s.split('/').collect();
+            assert_eq!(
+                win.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+                split_win,
+                "{s:?}"
+            );
+            assert_eq!(
+                posix.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+                split_posix,
+                "{s:?}"
+            );
+            for (off, p) in win.iter().chain(&posix) {
+                assert_eq!(s.get(*off..off + p.len()), Some(*p), "{s:?}");
+            }
+            if first_win.is_some() {
+                assert_eq!(first(&win), first_win, "{s:?}");
+            }
+            if first_posix.is_some() {
+                assert_eq!(first(&posix), first_posix, "{s:?}");
+            }
+            // `components` on the same text: the non-empty pieces after the root token.
+            let comps: Vec<&str> = components(Platform::Linux, s).collect();
+            let (root, rest) = split_root(Platform::Linux, s);
+            let expected: Vec<&str> = root
+                .into_iter()
+                .chain(rest.split('/').filter(|p| !p.is_empty()))
+                .collect();
+            assert_eq!(comps, expected, "{s:?}");
+            let comps: Vec<&str> = components(Platform::Windows, s).collect();
+            let (root, rest) = split_root(Platform::Windows, s);
+            let expected: Vec<&str> = root
+                .into_iter()
+                .chain(rest.split(['/', '\\']).filter(|p| !p.is_empty()))
+                .collect();
+            assert_eq!(comps, expected, "{s:?}");
+        }
+    }
+
+    /// The spans recorded by normalization are the components of the normalized text.
+    #[test]
+    fn launch_spans_are_the_components() {
+        let inputs = [
+            r"C:\Program Files\Tools\x.exe",
+            r"c:/program files//Tools\..\Tools\.\y.exe::$DATA",
+            r"\\?\C:\a\b\..\..\..\c",
+            r"\\srv\share\dir\file.exe",
+            r"\\?\UNC\srv\share\x",
+            r"\\srv\share",
+            r"C:\",
+            r"C:\a.\b",
+            r"C:\a\ \b",
+            r"C:\Windows\cmd.exe.",
+            r"C:\PROGRA~1\x.exe",
+            r"C:\x\ÀÉ\\ß.exe",
+            r"\x\y",
+            r"C:x\y",
+            r"rel\x",
+            "/usr/./bin//id",
+            "/",
+            "//a/../b/c",
+            "/a/b\\c/",
+        ];
+        for platform in Platform::ALL {
+            for input in inputs {
+                let (mut out, mut spans) = (String::new(), Vec::new());
+                let facts = normalize_launch_spans(platform, input, &mut out, &mut spans);
+                let mut plain = String::new();
+                assert_eq!(normalize_launch(platform, input, &mut plain), facts);
+                assert_eq!(plain, out, "{platform} {input:?}");
+                if facts.is_resolved() {
+                    let from_spans: Vec<&str> = spans.iter().map(|&(a, b)| &out[a..b]).collect();
+                    let comps: Vec<&str> = components(platform, &out).collect();
+                    assert_eq!(from_spans, comps, "{platform} {input:?}");
+                }
+            }
         }
     }
 

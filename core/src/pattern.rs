@@ -56,7 +56,7 @@
 use std::fmt;
 use std::str::Chars;
 
-use crate::fold::{fold_char, fold_eq};
+use crate::fold::{HIGH_BITS, ascii_lower8, fold_char, fold_eq, partial_word};
 
 /// A compiled wildcard pattern (`*` = any run, `?` = one char, all else
 /// literal), case-sensitive or case-insensitive.
@@ -207,25 +207,47 @@ impl Pattern {
         let folded = &*self.folded;
         let bytes = input.as_bytes();
         if self.is_literal() {
-            if bytes.len() == folded.len() && bytes.eq_ignore_ascii_case(folded.as_bytes()) {
-                return true;
+            if bytes.len() == folded.len() {
+                // As many bytes as the pattern has chars: a match has only ASCII chars, and
+                // a non-ASCII byte never equals an ASCII one.
+                return ascii_eq_lower(bytes, folded.as_bytes());
             }
-            // Only non-ASCII input chars (e.g. the Kelvin sign) can still fold to it.
-            return !bytes.is_ascii() && fold_eq(input, folded);
+            // Only non-ASCII input chars (e.g. the Kelvin sign) can still fold to it; the
+            // first word rejects most inputs without scanning them.
+            return !first_word_differs(bytes, folded.as_bytes(), folded.len())
+                && !bytes.is_ascii()
+                && fold_eq(input, folded);
         }
+        // The first (up to) eight bytes of the literal prefix, in one word: when the input's
+        // bytes there are ASCII, they are its first chars, so they must equal the prefix up
+        // to ASCII case. Most failed comparisons stop here; on success those bytes are done.
+        let head = self.prefix_end.min(8);
+        if first_word_differs(bytes, folded.as_bytes(), head) {
+            return false;
+        }
+        // Those bytes are done when they are ASCII (and so equal the prefix's).
+        let done = match bytes.get(..head) {
+            Some(h) if partial_word(h) & HIGH_BITS == 0 => head,
+            _ => 0,
+        };
         let prefix = self.literal_prefix();
-        let rest = match bytes.get(..prefix.len()) {
-            None => return false,
-            Some(head) if head.is_ascii() => {
-                if !head.eq_ignore_ascii_case(prefix.as_bytes()) {
-                    return false;
-                }
-                input.get(prefix.len()..).unwrap_or("")
-            }
-            Some(_) => match strip_prefix::<true>(input, prefix) {
-                Some(r) => r,
+        let rest = if done == prefix.len() {
+            // The whole prefix was compared above.
+            input.get(done..).unwrap_or("")
+        } else {
+            match bytes.get(..prefix.len()) {
                 None => return false,
-            },
+                Some(head) if head.is_ascii() => {
+                    if !head.eq_ignore_ascii_case(prefix.as_bytes()) {
+                        return false;
+                    }
+                    input.get(prefix.len()..).unwrap_or("")
+                }
+                Some(_) => match strip_prefix::<true>(input, prefix) {
+                    Some(r) => r,
+                    None => return false,
+                },
+            }
         };
         let suffix = self.literal_suffix();
         let rb = rest.as_bytes();
@@ -367,6 +389,39 @@ impl fmt::Display for Pattern {
 #[inline]
 fn fold_if<const CI: bool>(c: char) -> char {
     if CI { fold_char(c) } else { c }
+}
+
+/// Whether the first `min(n, 8)` bytes of `input` are ASCII and differ (up to ASCII case)
+/// from those of the lowercase ASCII `lower`: then `input` cannot start with `lower`'s first
+/// chars under folding (ASCII bytes are whole chars).
+#[inline]
+fn first_word_differs(input: &[u8], lower: &[u8], n: usize) -> bool {
+    let n = n.min(8);
+    match (input.get(..n), lower.get(..n)) {
+        (Some(i), Some(l)) => {
+            let w = partial_word(i);
+            w & HIGH_BITS == 0 && ascii_lower8(w) != partial_word(l)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `input` (as long as `lower`) is ASCII and equals the lowercase ASCII `lower` up
+/// to ASCII case: up to 16 bytes in two words, longer ones with the standard library.
+#[inline]
+fn ascii_eq_lower(input: &[u8], lower: &[u8]) -> bool {
+    if input.len() != lower.len() {
+        return false;
+    }
+    if input.len() >= 16 {
+        return input.eq_ignore_ascii_case(lower);
+    }
+    let (i1, i2) = input.split_at(input.len().min(8));
+    let (l1, l2) = lower.split_at(lower.len().min(8));
+    let (a, b) = (partial_word(i1), partial_word(i2));
+    (a | b) & HIGH_BITS == 0
+        && ascii_lower8(a) == partial_word(l1)
+        && ascii_lower8(b) == partial_word(l2)
 }
 
 /// Strips a folded literal `prefix` from the start of `input`.

@@ -176,6 +176,8 @@ struct Scratch {
     path: String,
     /// The normalized path, case-folded (for a case-insensitive path trie).
     folded_path: String,
+    /// The byte range in `path` of each component, recorded by normalization.
+    spans: Vec<(usize, usize)>,
     trie: TrieScratch,
     path_hits: Vec<u32>,
     apps: Vec<u32>,
@@ -582,33 +584,60 @@ impl CompiledPolicy {
     ) {
         let inner = &*self.inner;
         let platform = inner.platform;
-        let path_facts = paths::normalize_launch(platform, launch.path(), &mut s.path);
+        let path_facts =
+            paths::normalize_launch_spans(platform, launch.path(), &mut s.path, &mut s.spans);
         let norm = std::mem::take(&mut s.path);
+        let resolved = path_facts.unresolved.is_none();
+        // For a resolved path the spans are the components, root token first: the file name
+        // is the last one after the root (`""` for a bare root), without splitting again.
+        let file_name = if resolved {
+            match s.spans.as_slice() {
+                [_, .., (a, b)] => norm.get(*a..*b).unwrap_or(""),
+                _ => "",
+            }
+        } else {
+            paths::file_name(platform, &norm)
+        };
         let view = PathView {
             facts: path_facts,
-            file_name: paths::file_name(platform, &norm),
+            file_name,
         };
 
         // 1. Candidate applications.
         s.apps.clear();
         s.path_hits.clear();
-        if path_facts.unresolved.is_none() {
+        if resolved {
             // A case-insensitive trie gets the whole path folded once (folding keeps the
             // separators and maps each component to its folded form), not each component.
+            // ASCII folding keeps every byte offset, so the components are the spans that
+            // normalization recorded; otherwise the folded path is split again.
             let folded = inner.trie.case_insensitive();
+            let ascii = norm.is_ascii();
             let text = if folded {
                 s.folded_path.clear();
-                crate::fold::fold_str_into(&norm, &mut s.folded_path);
+                if ascii {
+                    s.folded_path.push_str(&norm);
+                    s.folded_path.make_ascii_lowercase();
+                } else {
+                    crate::fold::fold_str_into(&norm, &mut s.folded_path);
+                }
                 s.folded_path.as_str()
             } else {
                 norm.as_str()
             };
-            inner.trie.matches(
-                paths::components(platform, text),
-                folded,
-                &mut s.trie,
-                &mut s.path_hits,
-            );
+            if ascii || !folded {
+                let spans = s.spans.iter().map(|&(a, b)| text.get(a..b).unwrap_or(""));
+                inner
+                    .trie
+                    .matches(spans, folded, &mut s.trie, &mut s.path_hits);
+            } else {
+                inner.trie.matches(
+                    paths::components(platform, text),
+                    folded,
+                    &mut s.trie,
+                    &mut s.path_hits,
+                );
+            }
             s.path_hits.sort_unstable();
             s.path_hits.dedup();
             s.apps.extend_from_slice(&s.path_hits);

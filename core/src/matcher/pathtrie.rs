@@ -19,7 +19,9 @@ use crate::pattern::Pattern;
 
 #[derive(Clone, Debug, Default)]
 struct Node {
-    /// Wildcard component edges.
+    /// Wildcard component edges, sorted by [`WildEdge::first`] (those without a literal
+    /// first byte, `NO_BYTE`, last): a component is tried only against the edges whose first
+    /// byte is its own, and those without one.
     wild: Vec<WildEdge>,
     /// The node reached through a `**` edge.
     star_child: Option<u32>,
@@ -156,12 +158,17 @@ impl PathTrie {
                             .last()
                             .map_or(NO_BYTE, |&b| u16::from(b));
                         if let Some(n) = self.nodes.get_mut(at as usize) {
-                            n.wild.push(WildEdge {
-                                pat,
-                                child: c,
-                                first,
-                                last,
-                            });
+                            // Kept sorted by `first` (after the edges with the same one).
+                            let pos = n.wild.partition_point(|w| w.first <= first);
+                            n.wild.insert(
+                                pos,
+                                WildEdge {
+                                    pat,
+                                    child: c,
+                                    first,
+                                    last,
+                                },
+                            );
                         }
                         c
                     }
@@ -224,6 +231,28 @@ impl PathTrie {
         }
     }
 
+    /// The wildcard edges (sorted by first byte) that `component` can match: those whose
+    /// literal first byte is the component's first byte, then those without a literal first
+    /// byte.
+    fn wild_candidates<'w>(
+        wild: &'w [WildEdge],
+        component: &str,
+    ) -> impl Iterator<Item = &'w WildEdge> {
+        let any = wild.partition_point(|w| w.first < NO_BYTE);
+        let (with_first, without) = wild.split_at(any.min(wild.len()));
+        let same = match component.as_bytes().first() {
+            Some(&b) => {
+                let b = u16::from(b);
+                let lo = with_first.partition_point(|w| w.first < b);
+                let rest = with_first.get(lo..).unwrap_or(&[]);
+                let hi = rest.partition_point(|w| w.first == b);
+                rest.get(..hi).unwrap_or(&[])
+            }
+            None => &[],
+        };
+        same.iter().chain(without)
+    }
+
     /// Whether components compare under case folding.
     pub fn case_insensitive(&self) -> bool {
         self.case_insensitive
@@ -272,9 +301,11 @@ impl PathTrie {
                 if let Some(c) = self.literal_child(s, component, hash) {
                     self.add_state(c, next);
                 }
-                for w in &node.wild {
-                    if w.is_match(component) {
-                        self.add_state(w.child, next);
+                if !node.wild.is_empty() {
+                    for w in Self::wild_candidates(&node.wild, component) {
+                        if w.is_match(component) {
+                            self.add_state(w.child, next);
+                        }
                     }
                 }
             }
