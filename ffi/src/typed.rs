@@ -803,15 +803,30 @@ pub(crate) unsafe fn with_view<R>(
     r
 }
 
-/// The OR of the bytes at `ptr` (`len` of them), eight at a time with the tail read as
-/// overlapping words: its `0x80` bits tell whether some byte is not ASCII.
+/// Non-zero exactly when some byte at `ptr` (`len` of them) is not ASCII: on x86-64 the bytes
+/// are OR-ed sixteen at a time (SSE2, always present there) with the tail read as an overlapping
+/// block, and the high bits gathered by one `movemask`; shorter fields (and other targets) are
+/// OR-ed as overlapping words. No byte outside the `len` is read.
 ///
 /// # Safety
 /// `ptr` is valid for `len` bytes.
 #[inline(always)]
-unsafe fn or_bytes(ptr: *const u8, len: usize) -> u64 {
+unsafe fn non_ascii(ptr: *const u8, len: usize) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // SAFETY: every read is inside the `len` bytes.
     unsafe {
+        #[cfg(target_arch = "x86_64")]
+        if len >= 16 {
+            use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128};
+            let mut acc = _mm_loadu_si128(ptr.add(len - 16).cast::<__m128i>());
+            let mut i = 0;
+            while i + 16 < len {
+                acc = _mm_or_si128(acc, _mm_loadu_si128(ptr.add(i).cast::<__m128i>()));
+                i += 16;
+            }
+            // One bit per byte: its high bit.
+            return u64::from(_mm_movemask_epi8(acc).cast_unsigned());
+        }
         if len >= 8 {
             let mut acc = ptr.add(len - 8).cast::<u64>().read_unaligned();
             let mut i = 0;
@@ -819,21 +834,50 @@ unsafe fn or_bytes(ptr: *const u8, len: usize) -> u64 {
                 acc |= ptr.add(i).cast::<u64>().read_unaligned();
                 i += 8;
             }
-            acc
+            acc & HIGH
         } else if len >= 4 {
             u64::from(
-                ptr.cast::<u32>().read_unaligned()
-                    | ptr.add(len - 4).cast::<u32>().read_unaligned(),
+                (ptr.cast::<u32>().read_unaligned()
+                    | ptr.add(len - 4).cast::<u32>().read_unaligned())
+                    & 0x8080_8080,
             )
+        } else if len >= 2 {
+            u64::from(
+                (ptr.cast::<u16>().read_unaligned()
+                    | ptr.add(len - 2).cast::<u16>().read_unaligned())
+                    & 0x8080,
+            )
+        } else if len == 1 {
+            u64::from(*ptr & 0x80)
         } else {
-            let mut acc = 0u64;
-            for i in 0..len {
-                acc |= u64::from(*ptr.add(i));
-            }
-            acc
+            0
         }
     }
 }
+
+/// Where each of the 19 single strings of a [`JitaccessLaunch`] lies in it, in the order of
+/// the struct: the ASCII pass reads them in place (no copy of the fields onto the stack).
+const SCALARS: [usize; 19] = [
+    std::mem::offset_of!(JitaccessLaunch, path),
+    std::mem::offset_of!(JitaccessLaunch, user_name),
+    std::mem::offset_of!(JitaccessLaunch, user_sid),
+    std::mem::offset_of!(JitaccessLaunch, computer_name),
+    std::mem::offset_of!(JitaccessLaunch, sha256),
+    std::mem::offset_of!(JitaccessLaunch, signer_publisher),
+    std::mem::offset_of!(JitaccessLaunch, signer_thumbprint),
+    std::mem::offset_of!(JitaccessLaunch, signer_issuer),
+    std::mem::offset_of!(JitaccessLaunch, signer_not_before),
+    std::mem::offset_of!(JitaccessLaunch, signer_not_after),
+    std::mem::offset_of!(JitaccessLaunch, version_product_name),
+    std::mem::offset_of!(JitaccessLaunch, version_original_file_name),
+    std::mem::offset_of!(JitaccessLaunch, version_file_version),
+    std::mem::offset_of!(JitaccessLaunch, version_company_name),
+    std::mem::offset_of!(JitaccessLaunch, version_file_description),
+    std::mem::offset_of!(JitaccessLaunch, version_internal_name),
+    std::mem::offset_of!(JitaccessLaunch, version_product_version),
+    std::mem::offset_of!(JitaccessLaunch, clsid),
+    std::mem::offset_of!(JitaccessLaunch, command_line),
+];
 
 /// The fast path of [`with_view`]: when the path is given, no list entry is NULL and every
 /// byte of every field is ASCII (so each is UTF-8 and nothing can fail), the view read in one
@@ -846,39 +890,20 @@ unsafe fn read_view_ascii<'a>(
     l: &JitaccessLaunch,
     lists: &mut Vec<&'a str>,
 ) -> Option<(LaunchRef<'a>, usize)> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let scalars = [
-        l.path,
-        l.user_name,
-        l.user_sid,
-        l.computer_name,
-        l.sha256,
-        l.signer_publisher,
-        l.signer_thumbprint,
-        l.signer_issuer,
-        l.signer_not_before,
-        l.signer_not_after,
-        l.version_product_name,
-        l.version_original_file_name,
-        l.version_file_version,
-        l.version_company_name,
-        l.version_file_description,
-        l.version_internal_name,
-        l.version_product_version,
-        l.clsid,
-        l.command_line,
-    ];
     if l.path.ptr.is_null() {
         return None;
     }
-    let mut acc = 0u64;
+    let mut bad = 0u64;
     // SAFETY (whole function): the caller promises valid fields, alive for `'a`; a string is
-    // made from bytes only once all of them are known to be ASCII.
+    // made from bytes only once all of them are known to be ASCII. Each offset of `SCALARS`
+    // is that of a `JitaccessStr` field of `l`.
     unsafe {
-        for s in &scalars {
-            if !s.ptr.is_null() {
-                acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
-            }
+        let base = std::ptr::from_ref(l).cast::<u8>();
+        for off in SCALARS {
+            let s = &*base.add(off).cast::<JitaccessStr>();
+            // An absent field (NULL) counts as empty, whatever its length says.
+            let len = if s.ptr.is_null() { 0 } else { s.len };
+            bad |= non_ascii(s.ptr.cast::<u8>(), len);
         }
         let list = |ptr: *const JitaccessStr, len: usize| -> &'a [JitaccessStr] {
             if ptr.is_null() || len == 0 {
@@ -889,13 +914,16 @@ unsafe fn read_view_ascii<'a>(
         };
         let groups = list(l.user_groups, l.user_groups_len);
         let tags = list(l.computer_tags, l.computer_tags_len);
-        for s in groups.iter().chain(tags) {
-            if s.ptr.is_null() {
-                return None;
-            }
-            acc |= or_bytes(s.ptr.cast::<u8>(), s.len);
+        let mut null = false;
+        for s in groups {
+            null |= s.ptr.is_null();
+            bad |= non_ascii(s.ptr.cast::<u8>(), if s.ptr.is_null() { 0 } else { s.len });
         }
-        if acc & HIGH != 0 {
+        for s in tags {
+            null |= s.ptr.is_null();
+            bad |= non_ascii(s.ptr.cast::<u8>(), if s.ptr.is_null() { 0 } else { s.len });
+        }
+        if bad != 0 || null {
             return None;
         }
         let text = |s: JitaccessStr| -> Option<&'a str> {
@@ -903,18 +931,27 @@ unsafe fn read_view_ascii<'a>(
                 std::str::from_utf8_unchecked(std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len))
             })
         };
+        // Not NULL (checked above).
+        let entry = |s: &JitaccessStr| -> &'a str {
+            std::str::from_utf8_unchecked(std::slice::from_raw_parts(s.ptr.cast::<u8>(), s.len))
+        };
         lists.reserve(groups.len() + tags.len());
-        lists.extend(groups.iter().chain(tags).filter_map(|s| text(*s)));
+        for s in groups {
+            lists.push(entry(s));
+        }
+        for s in tags {
+            lists.push(entry(s));
+        }
         let given = |s: &JitaccessStr| !s.ptr.is_null();
-        let mut view = LaunchRef::new(text(l.path).unwrap_or_default());
-        if given(&l.user_name) || given(&l.user_sid) || l.user_groups_len > 0 {
+        let mut view = LaunchRef::new(entry(&l.path));
+        if given(&l.user_name) | given(&l.user_sid) | (l.user_groups_len > 0) {
             view.user = Some(UserRef {
                 name: text(l.user_name),
                 sid: text(l.user_sid),
                 groups: StrList::default(),
             });
         }
-        if given(&l.computer_name) || l.computer_tags_len > 0 {
+        if given(&l.computer_name) | (l.computer_tags_len > 0) {
             view.computer = Some(ComputerRef {
                 name: text(l.computer_name),
                 tags: StrList::default(),
@@ -922,16 +959,12 @@ unsafe fn read_view_ascii<'a>(
         }
         view.sha256 = text(l.sha256);
         if l.signer_valid
-            || l.signer_signature_intact >= 0
-            || [
-                &l.signer_publisher,
-                &l.signer_thumbprint,
-                &l.signer_issuer,
-                &l.signer_not_before,
-                &l.signer_not_after,
-            ]
-            .into_iter()
-            .any(given)
+            | (l.signer_signature_intact >= 0)
+            | given(&l.signer_publisher)
+            | given(&l.signer_thumbprint)
+            | given(&l.signer_issuer)
+            | given(&l.signer_not_before)
+            | given(&l.signer_not_after)
         {
             view.signer = Some(SignerRef {
                 publisher: text(l.signer_publisher),
@@ -939,7 +972,14 @@ unsafe fn read_view_ascii<'a>(
                 valid: l.signer_valid,
             });
         }
-        if scalars[10..17].iter().any(given) {
+        if given(&l.version_product_name)
+            | given(&l.version_original_file_name)
+            | given(&l.version_file_version)
+            | given(&l.version_company_name)
+            | given(&l.version_file_description)
+            | given(&l.version_internal_name)
+            | given(&l.version_product_version)
+        {
             view.version = Some(VersionRef {
                 product_name: text(l.version_product_name),
                 original_file_name: text(l.version_original_file_name),
@@ -1182,12 +1222,8 @@ mod tests {
                     assert_eq!(&out[..len], &v[..], "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
                     // SAFETY: `v` has `len` bytes.
-                    let or = unsafe { or_bytes(v.as_ptr(), len) };
-                    assert_eq!(
-                        or & 0x8080_8080_8080_8080 == 0,
-                        v.is_ascii(),
-                        "{len} {pos} {b}"
-                    );
+                    let bad = unsafe { non_ascii(v.as_ptr(), len) };
+                    assert_eq!(bad == 0, v.is_ascii(), "{len} {pos} {b}");
                     let mut dst = String::from("old");
                     let copied = copy_checked(&mut dst, &v);
                     assert_eq!(copied.is_ok(), std::str::from_utf8(&v).is_ok());
