@@ -173,10 +173,10 @@ impl JitaccessDecision {
     pub(crate) fn from_decision(d: &Decision) -> JitaccessDecision {
         let (out, nul) = Self::build(
             d,
-            d.rule.as_deref().map(Cow::Borrowed),
-            d.application.as_deref().map(Cow::Borrowed),
-            d.privilege_list.as_deref().map(Cow::Borrowed),
-            Cow::Borrowed(&*d.reason),
+            d.rule.as_deref(),
+            d.application.as_deref(),
+            d.privilege_list.as_deref(),
+            &d.reason,
             &d.shadowed,
         );
         if !nul {
@@ -185,12 +185,15 @@ impl JitaccessDecision {
         let mut out = out;
         out.release();
         let shadowed: Vec<Cow<'_, str>> = d.shadowed.iter().map(|s| clean(s)).collect();
+        let rule = d.rule.as_deref().map(clean);
+        let application = d.application.as_deref().map(clean);
+        let privilege_list = d.privilege_list.as_deref().map(clean);
         Self::build(
             d,
-            d.rule.as_deref().map(clean),
-            d.application.as_deref().map(clean),
-            d.privilege_list.as_deref().map(clean),
-            clean(&d.reason),
+            rule.as_deref(),
+            application.as_deref(),
+            privilege_list.as_deref(),
+            &clean(&d.reason),
             &shadowed,
         )
         .0
@@ -200,23 +203,22 @@ impl JitaccessDecision {
     /// any of them holds a NUL.
     fn build<S: AsRef<str>>(
         d: &Decision,
-        rule: Option<Cow<'_, str>>,
-        application: Option<Cow<'_, str>>,
-        privilege_list: Option<Cow<'_, str>>,
-        reason: Cow<'_, str>,
+        rule: Option<&str>,
+        application: Option<&str>,
+        privilege_list: Option<&str>,
+        reason: &str,
         shadowed: &[S],
     ) -> (JitaccessDecision, bool) {
-        let bytes: usize = [&rule, &application, &privilege_list]
-            .into_iter()
-            .flatten()
-            .chain(std::iter::once(&reason))
-            .map(|s| s.len() + 1)
-            .chain(shadowed.iter().map(|s| s.as_ref().len() + 1))
-            .sum();
+        // Each string and its NUL (plain adds: no iterator chain to fold).
+        let opt_len = |s: Option<&str>| s.map_or(0, |s| s.len() + 1);
+        let mut bytes =
+            opt_len(rule) + opt_len(application) + opt_len(privilege_list) + reason.len() + 1;
+        for s in shadowed {
+            bytes += s.as_ref().len() + 1;
+        }
         let n = shadowed.len();
         // Word 0: the block's length in words; then `n` pointers; then the NUL-terminated bytes.
-        // One spare word: the copy writes whole words and may run up to 7 bytes past the last
-        // NUL.
+        // One spare word (kept from when the copy wrote whole words past the last NUL).
         let words = 2 + n + bytes.div_ceil(std::mem::size_of::<usize>());
         // Not zeroed: every byte read later (word 0, the pointers, each string and its NUL) is
         // written below; only padding after the last NUL stays uninitialized, never read.
@@ -235,12 +237,11 @@ impl JitaccessDecision {
                 cursor = cursor.add(s.len() + 1);
                 p
             };
-            let mut opt =
-                |s: &Option<Cow<'_, str>>| s.as_deref().map_or(std::ptr::null_mut(), &mut put);
-            let rule_p = opt(&rule);
-            let application_p = opt(&application);
-            let privilege_list_p = opt(&privilege_list);
-            let reason_p = put(&reason);
+            let mut opt = |s: Option<&str>| s.map_or(std::ptr::null_mut(), &mut put);
+            let rule_p = opt(rule);
+            let application_p = opt(application);
+            let privilege_list_p = opt(privilege_list);
+            let reason_p = put(reason);
             for (i, sh) in shadowed.iter().enumerate() {
                 ptrs.add(i).write(put(sh.as_ref()));
             }
@@ -383,39 +384,69 @@ fn has_nul(bytes: &[u8]) -> bool {
     words.remainder().contains(&0)
 }
 
-/// Copies `src` to `dst` eight bytes at a time and tells whether some byte is 0 (the test of
-/// [`has_nul`] on each word). The last word is copied whole: up to 7 bytes past `src.len()` at
-/// `dst` are overwritten (the caller's NUL and padding go there).
+/// Copies `src` to `dst` and tells whether some byte is 0: sixteen bytes at a time on x86-64
+/// (SSE2: a compare with zero per block), else eight (the test of [`has_nul`] on each word);
+/// the tail is one more block (or word, or half-word) overlapping the last, so nothing outside
+/// `src` is read and nothing past `dst + src.len()` is written (no variable-length copy).
 ///
 /// # Safety
-/// `dst` is valid for writes of `src.len()` rounded up to a multiple of 8 bytes.
+/// `dst` is valid for writes of `src.len()` bytes and does not overlap `src`.
+#[inline]
 unsafe fn copy_has_nul(src: &[u8], dst: *mut u8) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut found = 0u64;
-    let mut words = src.chunks_exact(8);
-    let mut at = dst;
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_ne_bytes(b);
-        found |= x.wrapping_sub(ONES) & !x & HIGH;
-        // SAFETY: inside the caller's buffer.
-        unsafe {
-            at.cast::<u64>().write_unaligned(x);
-            at = at.add(8);
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let n = src.len();
+    let p = src.as_ptr();
+    // SAFETY: every read is inside `src`, every write inside the first `n` bytes at `dst`.
+    unsafe {
+        #[cfg(target_arch = "x86_64")]
+        if n >= 16 {
+            use std::arch::x86_64::{
+                __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+                _mm_setzero_si128, _mm_storeu_si128,
+            };
+            let z = _mm_setzero_si128();
+            let last = _mm_loadu_si128(p.add(n - 16).cast::<__m128i>());
+            let mut found = _mm_cmpeq_epi8(last, z);
+            let mut i = 0;
+            while i + 16 < n {
+                let x = _mm_loadu_si128(p.add(i).cast::<__m128i>());
+                found = _mm_or_si128(found, _mm_cmpeq_epi8(x, z));
+                _mm_storeu_si128(dst.add(i).cast::<__m128i>(), x);
+                i += 16;
+            }
+            _mm_storeu_si128(dst.add(n - 16).cast::<__m128i>(), last);
+            return _mm_movemask_epi8(found) != 0;
+        }
+        if n >= 8 {
+            let last = p.add(n - 8).cast::<u64>().read_unaligned();
+            let mut found = zero(last);
+            let mut i = 0;
+            while i + 8 < n {
+                let x = p.add(i).cast::<u64>().read_unaligned();
+                found |= zero(x);
+                dst.add(i).cast::<u64>().write_unaligned(x);
+                i += 8;
+            }
+            dst.add(n - 8).cast::<u64>().write_unaligned(last);
+            found != 0
+        } else if n >= 4 {
+            let a = p.cast::<u32>().read_unaligned();
+            let b = p.add(n - 4).cast::<u32>().read_unaligned();
+            dst.cast::<u32>().write_unaligned(a);
+            dst.add(n - 4).cast::<u32>().write_unaligned(b);
+            zero(u64::from(a) | (u64::from(b) << 32)) != 0
+        } else {
+            let mut found = false;
+            for i in 0..n {
+                let b = *p.add(i);
+                *dst.add(i) = b;
+                found |= b == 0;
+            }
+            found
         }
     }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        let mut b = [0xFFu8; 8];
-        b[..rest.len()].copy_from_slice(rest);
-        let x = u64::from_ne_bytes(b);
-        found |= x.wrapping_sub(ONES) & !x & HIGH;
-        // SAFETY: inside the caller's buffer (rounded up to whole words).
-        unsafe { at.cast::<u64>().write_unaligned(x) };
-    }
-    found != 0
 }
 
 /// C cannot hold a NUL inside a string: such a byte (never expected) becomes U+FFFD.
@@ -1220,6 +1251,7 @@ mod tests {
                     let nul = unsafe { copy_has_nul(&v, out.as_mut_ptr()) };
                     assert_eq!(nul, v.contains(&0), "{len} {pos} {b}");
                     assert_eq!(&out[..len], &v[..], "{len} {pos} {b}");
+                    assert!(out[len..].iter().all(|&x| x == 0x55), "{len} {pos} {b}");
                     assert_eq!(is_ascii(&v), v.is_ascii(), "{len} {pos} {b}");
                     // SAFETY: `v` has `len` bytes.
                     let bad = unsafe { non_ascii(v.as_ptr(), len) };
