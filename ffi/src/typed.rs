@@ -807,16 +807,21 @@ pub(crate) unsafe fn with_view<R>(
     f: impl FnOnce(&LaunchRef<'_>) -> Res<R>,
 ) -> Res<R> {
     let mut lists: Vec<&str> = LIST_SCRATCH.with(Cell::take);
+    // Filled in place (a `LaunchRef` is large: no moves through `Option` and `Result`).
+    let mut view = LaunchRef::default();
     // SAFETY: forwarded.
-    let r = match unsafe { read_view_ascii(l, &mut lists) } {
-        Some(v) => Ok(v),
+    let r = match unsafe { read_view_ascii(l, &mut lists, &mut view) } {
+        Some(groups) => Ok(groups),
         None => {
             lists.clear();
             // SAFETY: forwarded.
-            unsafe { read_view(l, &mut lists) }
+            unsafe { read_view(l, &mut lists) }.map(|(v, groups)| {
+                view = v;
+                groups
+            })
         }
     };
-    let r = r.and_then(|(mut view, groups)| {
+    let r = r.and_then(|groups| {
         let (g, t) = lists.split_at(groups);
         if let Some(u) = view.user.as_mut() {
             u.groups = StrList::Borrowed(g);
@@ -887,8 +892,9 @@ unsafe fn non_ascii(ptr: *const u8, len: usize) -> u64 {
 }
 
 /// Where each of the 19 single strings of a [`JitaccessLaunch`] lies in it, in the order of
-/// the struct: the ASCII pass reads them in place (no copy of the fields onto the stack).
-const SCALARS: [usize; 19] = [
+/// the struct: the ASCII pass reads them in place (no copy of the fields onto the stack). A
+/// `static`, read through a reference: a `const` array iterated by value is copied first.
+static SCALARS: [usize; 19] = [
     std::mem::offset_of!(JitaccessLaunch, path),
     std::mem::offset_of!(JitaccessLaunch, user_name),
     std::mem::offset_of!(JitaccessLaunch, user_sid),
@@ -912,15 +918,18 @@ const SCALARS: [usize; 19] = [
 
 /// The fast path of [`with_view`]: when the path is given, no list entry is NULL and every
 /// byte of every field is ASCII (so each is UTF-8 and nothing can fail), the view read in one
-/// pass with no per-field results; `None` otherwise, and [`read_view`] then checks field by
-/// field and reports the first problem. Same view as [`read_view`].
+/// pass with no per-field results, written into `view` (which must be the default: only the
+/// given parts are set) and `lists`; returns the number of groups. `None` otherwise (nothing
+/// written), and [`read_view`] then checks field by field and reports the first problem. Same
+/// view as [`read_view`].
 ///
 /// # Safety
 /// As [`with_view`].
-unsafe fn read_view_ascii<'a>(
+unsafe fn read_view_ascii<'a: 'v, 'v>(
     l: &JitaccessLaunch,
     lists: &mut Vec<&'a str>,
-) -> Option<(LaunchRef<'a>, usize)> {
+    view: &mut LaunchRef<'v>,
+) -> Option<usize> {
     if l.path.ptr.is_null() {
         return None;
     }
@@ -930,7 +939,7 @@ unsafe fn read_view_ascii<'a>(
     // is that of a `JitaccessStr` field of `l`.
     unsafe {
         let base = std::ptr::from_ref(l).cast::<u8>();
-        for off in SCALARS {
+        for &off in &SCALARS {
             let s = &*base.add(off).cast::<JitaccessStr>();
             // An absent field (NULL) counts as empty, whatever its length says.
             let len = if s.ptr.is_null() { 0 } else { s.len };
@@ -974,7 +983,7 @@ unsafe fn read_view_ascii<'a>(
             lists.push(entry(s));
         }
         let given = |s: &JitaccessStr| !s.ptr.is_null();
-        let mut view = LaunchRef::new(entry(&l.path));
+        view.path = entry(&l.path);
         if given(&l.user_name) | given(&l.user_sid) | (l.user_groups_len > 0) {
             view.user = Some(UserRef {
                 name: text(l.user_name),
@@ -1019,7 +1028,7 @@ unsafe fn read_view_ascii<'a>(
         }
         view.clsid = text(l.clsid);
         view.command_line = text(l.command_line);
-        Some((view, groups.len()))
+        Some(groups.len())
     }
 }
 
@@ -1194,7 +1203,7 @@ mod tests {
             // The fast path answers exactly when everything is ASCII.
             let mut lists = Vec::new();
             // SAFETY: as above.
-            let fast = unsafe { read_view_ascii(&l, &mut lists) };
+            let fast = unsafe { read_view_ascii(&l, &mut lists, &mut LaunchRef::default()) };
             assert_eq!(fast.is_some(), word.is_ascii() && g[1].is_ascii());
             // Absent fields and lists.
             let mut sparse = launch_of(&f, &[], &[]);
