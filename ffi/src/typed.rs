@@ -1249,7 +1249,7 @@ mod tests {
     /// The word-at-a-time checks agree with the byte-wise ones at every length and position.
     #[test]
     fn word_checks_agree_with_bytewise() {
-        for len in 0..40 {
+        for len in 0..100 {
             for pos in 0..len {
                 for b in [0u8, 1, 0x7F, 0x80, 0xFF, b'a'] {
                     let mut v = vec![b'x'; len];
