@@ -562,6 +562,18 @@ impl<V> FoldMap<V> {
         self.entries.get(i).map(|e| &e.value)
     }
 
+    /// [`FoldMap::get`] given `ci_hash`, the value of `fold_hash(key, true)` the caller
+    /// already has (a case-sensitive map hashes `key` itself).
+    pub(crate) fn get_with_ci_hash(&self, key: &str, ci_hash: u64) -> Option<&V> {
+        let hash = if self.case_insensitive {
+            ci_hash
+        } else {
+            fold_hash(key, false)
+        };
+        let i = self.find(key, hash)?;
+        self.entries.get(i).map(|e| &e.value)
+    }
+
     /// Returns a mutable reference to the value stored under `key`. Does not
     /// allocate.
     ///
@@ -2568,6 +2580,21 @@ mod tests {
         assert_eq!(s.get(""), None);
         s.insert("", 0);
         assert_eq!(s.get(""), Some(&0));
+    }
+
+    #[test]
+    fn get_with_ci_hash_is_get() {
+        for ci in [true, false] {
+            let mut m = FoldMap::new(ci);
+            m.insert("Setup.EXE", 1);
+            m.insert("Σ", 2);
+            for k in ["setup.exe", "Setup.EXE", "SETUP.EXE", "σ", "Σ", "other", ""] {
+                // The path trie hands over the case-sensitive hash of the folded text.
+                let h = fold_hash(&fold_string(k), false);
+                assert_eq!(h, fold_hash(k, true));
+                assert_eq!(m.get_with_ci_hash(k, h), m.get(k), "{k} {ci}");
+            }
+        }
     }
 
     #[test]

@@ -505,37 +505,40 @@ pub(crate) fn facts(launch: &impl LaunchFields) -> Result<Facts, LaunchError> {
             message: "must not be empty".into(),
         });
     }
-    let sha256 = match launch.sha256() {
-        Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+    // Built in place: the digests are parsed straight into the result (no 33-byte copies).
+    let mut facts = Facts {
+        sha256: None,
+        thumbprint: None,
+        clsid: None,
+        version: None,
+    };
+    if let Some(h) = launch.sha256()
+        && !parse_hex32_into(h, facts.sha256.insert([0; 32]))
+    {
+        return Err(LaunchError::Field {
             field: "sha256",
             message: format!("'{h}' is not 64 hex digits"),
-        })?),
-        None => None,
-    };
-    let thumbprint = match launch.signer().and_then(|s| s.thumbprint) {
-        Some(h) => Some(parse_hex32(h).ok_or_else(|| LaunchError::Field {
+        });
+    }
+    if let Some(h) = launch.signer().and_then(|s| s.thumbprint)
+        && !parse_hex32_into(h, facts.thumbprint.insert([0; 32]))
+    {
+        return Err(LaunchError::Field {
             field: "signer.thumbprint",
             message: format!("'{h}' is not 64 hex digits"),
-        })?),
-        None => None,
-    };
-    let clsid = match launch.clsid() {
-        Some(g) => Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
+        });
+    }
+    if let Some(g) = launch.clsid() {
+        facts.clsid = Some(parse_guid(g).ok_or_else(|| LaunchError::Field {
             field: "clsid",
             message: format!("'{g}' is not a GUID like {{74246BFC-4C96-11D0-ABEF-0020AF6B0B7A}}"),
-        })?),
-        None => None,
-    };
-    let version = launch
+        })?);
+    }
+    facts.version = launch
         .version()
         .and_then(|v| v.file_version)
         .and_then(Version::parse_prefix);
-    Ok(Facts {
-        sha256,
-        thumbprint,
-        clsid,
-        version,
-    })
+    Ok(facts)
 }
 
 /// Launch facts in the compact forms the matcher compares.
@@ -553,6 +556,14 @@ pub(crate) struct Facts {
 /// `a-f`, `A-F` with carry-free additions (all bytes are first checked to be ASCII), and the
 /// nibbles are packed pairwise into four output bytes.
 pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    parse_hex32_into(text, &mut out).then_some(out)
+}
+
+/// [`parse_hex32`] into `out`; `false` (with `out` unspecified) when `text` is not 64 hex
+/// digits.
+#[inline]
+pub(crate) fn parse_hex32_into(text: &str, out: &mut [u8; 32]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     /// High bit set in each byte of `w` (all below 0x80) that lies in `lo..=hi`.
@@ -562,12 +573,13 @@ pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
         let gt_hi = w.wrapping_add(ONES * u64::from(0x7F - hi));
         ge_lo & !gt_hi & HIGH
     }
-    let bytes: &[u8; 64] = text.as_bytes().try_into().ok()?;
-    let mut out = [0u8; 32];
+    let Ok(bytes) = <&[u8; 64]>::try_from(text.as_bytes()) else {
+        return false;
+    };
     let mut bad = 0u64;
     for (o, chunk) in out.chunks_exact_mut(4).zip(bytes.chunks_exact(8)) {
         let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
-            return None;
+            return false;
         };
         let w = u64::from_le_bytes(chunk);
         let digit = in_range(w, b'0', b'9');
@@ -582,7 +594,7 @@ pub(crate) fn parse_hex32(text: &str) -> Option<[u8; 32]> {
         let v = (v | (v >> 16)) & 0xFFFF_FFFF;
         o.copy_from_slice(&v.to_le_bytes()[..4]);
     }
-    (bad == 0).then_some(out)
+    bad == 0
 }
 
 /// Value of each hex digit; `0xFF` for every other byte.

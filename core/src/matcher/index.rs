@@ -101,9 +101,18 @@ impl FieldIndex {
     /// Appends to `out` the applications filed under a literal equal to `value` or a prefix of
     /// `value`.
     pub fn lookup(&self, value: &str, out: &mut Vec<u32>) {
+        self.lookup_hashed(value, None, out);
+    }
+
+    /// [`FieldIndex::lookup`], given `fold_hash(value, true)` when the caller has it (the path
+    /// trie's hash of the last component).
+    pub fn lookup_hashed(&self, value: &str, ci_hash: Option<u64>, out: &mut Vec<u32>) {
         // An empty map is not probed (that would hash `value` for nothing).
         if !self.literal.is_empty()
-            && let Some(apps) = self.literal.get(value)
+            && let Some(apps) = match ci_hash {
+                Some(h) => self.literal.get_with_ci_hash(value, h),
+                None => self.literal.get(value),
+            }
         {
             out.extend_from_slice(apps);
         }

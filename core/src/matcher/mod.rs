@@ -606,6 +606,8 @@ impl CompiledPolicy {
         // 1. Candidate applications.
         s.apps.clear();
         s.path_hits.clear();
+        // `fold_hash(file_name, true)` from the trie walk, when it hashed the file name.
+        let mut name_hash = None;
         if resolved {
             // A case-insensitive trie gets the whole path folded once (folding keeps the
             // separators and maps each component to its folded form), not each component.
@@ -627,11 +629,15 @@ impl CompiledPolicy {
             };
             if ascii || !folded {
                 let spans = s.spans.iter().map(|&(a, b)| text.get(a..b).unwrap_or(""));
-                inner
+                let last = inner
                     .trie
                     .matches(spans, folded, &mut s.trie, &mut s.path_hits);
+                // The last span is the file name when there is one after the root.
+                if s.spans.len() >= 2 {
+                    name_hash = last;
+                }
             } else {
-                inner.trie.matches(
+                let _ = inner.trie.matches(
                     paths::components(platform, text),
                     folded,
                     &mut s.trie,
@@ -666,7 +672,7 @@ impl CompiledPolicy {
         }
         if !path_facts.last_component_odd {
             ix.field(Field::FileName)
-                .lookup(view.file_name, &mut s.apps);
+                .lookup_hashed(view.file_name, name_hash, &mut s.apps);
         }
         let version = launch.version();
         if let Some(v) = version.and_then(|v| v.original_file_name) {

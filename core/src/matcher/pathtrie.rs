@@ -261,16 +261,20 @@ impl PathTrie {
     /// Appends to `out` every application whose rule path matches the components of a
     /// normalized, resolved launch path. `folded`: the components are already case-folded
     /// (the caller folded the whole path once), so they are not folded again here.
+    ///
+    /// Returns `fold_hash(last, true)` of the last component when the trie is
+    /// case-insensitive and the walk hashed every component (`None` otherwise).
     pub fn matches<'a>(
         &self,
         components: impl Iterator<Item = &'a str>,
         folded_already: bool,
         scratch: &mut TrieScratch,
         out: &mut Vec<u32>,
-    ) {
+    ) -> Option<u64> {
         if self.rules == 0 {
-            return;
+            return None;
         }
+        let mut last = None;
         let TrieScratch {
             active,
             next,
@@ -288,6 +292,7 @@ impl PathTrie {
             };
             // One hash per component, whatever the number of active states.
             let hash = Self::component_hash(component);
+            last = Some(hash);
             next.clear();
             for &s in active.iter() {
                 let Some(node) = self.nodes.get(s as usize) else {
@@ -311,7 +316,7 @@ impl PathTrie {
             }
             std::mem::swap(active, next);
             if active.is_empty() {
-                return;
+                return None;
             }
         }
         for &s in active.iter() {
@@ -319,5 +324,7 @@ impl PathTrie {
                 out.extend_from_slice(&node.files);
             }
         }
+        // Folded, a component's case-sensitive hash is its case-insensitive one.
+        last.filter(|_| self.case_insensitive)
     }
 }
