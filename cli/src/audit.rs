@@ -71,9 +71,10 @@ pub fn run(cmd: AuditCommand) -> Result<u8, Failure> {
         AuditCommand::Prove { log, seq } => {
             let proof = audit::prove(&log, seq).map_err(|e| match e {
                 AuditError::Io { .. } => usage(e.to_string()),
+                // The core's messages name the log.
                 other => Failure {
                     code: 1,
-                    message: format!("{}: {other}", log.display()),
+                    message: other.to_string(),
                 },
             })?;
             println!("{}", proof.to_json());

@@ -271,12 +271,27 @@ fn test(files: &[PathBuf], verbose: bool, audit: Option<(&Path, &Path)>) -> Resu
         Some((log, key)) => Some(audit::open_test_log(log, key)?),
         None => None,
     };
+    let mut load_error = None;
     for f in files {
         let report = match writer.as_mut() {
             Some(w) => jitaccess::testfile::run_file_audited(f, w),
             None => jitaccess::testfile::run_file(f),
-        }
-        .map_err(|e| usage(e.to_string()))?;
+        };
+        let report = match report {
+            Ok(report) => report,
+            Err(e) => {
+                // Every line names the file. The audit log (if any) is still closed with a
+                // checkpoint below, so what was written stays sealed.
+                let text = e
+                    .message
+                    .lines()
+                    .map(|line| format!("{}: {line}", e.file))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                load_error = Some(usage(text));
+                break;
+            }
+        };
         for r in &report.results {
             if r.passed {
                 if verbose {
@@ -299,6 +314,9 @@ fn test(files: &[PathBuf], verbose: bool, audit: Option<(&Path, &Path)>) -> Resu
             log.display(),
             cp.size
         );
+    }
+    if let Some(e) = load_error {
+        return Err(e);
     }
     println!("{}", total.summary());
     Ok(if total.failed == 0 { 0 } else { 1 })

@@ -170,9 +170,56 @@ fn prove_and_verify_proof() {
         &dir,
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    // Beyond the log.
+    // Beyond the log: said so, naming the log once.
     let out = run(&["audit", "prove", "a.log", "--seq", "100000"], &dir);
     assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("a.log: there is no record 100000"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("a.log").count(), 1, "{stderr}");
+    // A damaged log gives no proof, and says to run verify.
+    let log = std::fs::read_to_string(dir.join("a.log")).unwrap();
+    std::fs::write(dir.join("a.log"), log.replacen("request.", "request_", 1)).unwrap();
+    let out = run(&["audit", "prove", "a.log", "--seq", "0"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("the log does not verify"), "{stderr}");
+    assert!(stderr.contains("audit verify"), "{stderr}");
+    assert_eq!(stderr.matches("a.log").count(), 1, "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A test file that does not load exits 2, and the audit log is still closed with a checkpoint
+/// (here of size 0), so it verifies as sealed rather than as a log without checkpoints.
+#[test]
+fn a_failed_test_run_still_seals_its_log() {
+    let dir = workdir("unloadable");
+    let out = run(&["audit", "keygen", "corp"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = run(
+        &[
+            "test",
+            "missing.yaml",
+            "--audit-log",
+            "a.log",
+            "--audit-key",
+            "corp.key",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.yaml: cannot read the test file"));
+    let checkpoints = std::fs::read_to_string(dir.join("a.log.checkpoints")).unwrap();
+    assert!(!checkpoints.is_empty());
+    let out = run(&["audit", "verify", "a.log", "--key", "corp.pub"], &dir);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("0 records, 1 checkpoints"),
+        "{}",
+        text(&out.stdout)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -209,3 +209,81 @@ fn example_policy_and_tests_pass() {
     let out = run(&["test", "examples/policies/workstations.test.yaml"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// A test file never passes by checking nothing: an empty action or a null expectation is a
+/// load error (exit 2), and every error line names the file.
+#[test]
+fn empty_actions_and_null_expectations_are_load_errors() {
+    let p = tmp(
+        "nulls.test.yaml",
+        r#"
+policy: {apiVersion: jitaccess/v1, name: t, applications: [{id: a, fileName: a.exe}], privilegeLists: [{id: l, elevation: onRequest, applications: [a]}]}
+launchDefaults: { user: { name: 'CORP\alice' }, computer: { name: PC-1 } }
+cases:
+  - name: null lists
+    launch: { path: 'C:\a.exe' }
+    expect: { outcome: request, warnings: null, shadowed: null }
+scenarios:
+  - name: empty approve
+    steps:
+      - submit: { id: r1, launch: { path: 'C:\a.exe' }, duration: 1h, justification: INC1 }
+        expect: { status: pending, notAfter: null }
+      - approve:
+        expect: { status: declined }
+      - tick:
+"#,
+    );
+    let out = run(&["test", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let file = p.display().to_string();
+    for needle in [
+        "cases[0].expect.warnings: null is not an expectation here",
+        "cases[0].expect.shadowed: null is not an expectation here",
+        "scenarios[0].steps[0].expect.notAfter: null is not an expectation here",
+        "scenarios[0].steps[1].approve: 'approve' is null",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(needle) && l.contains(&file)),
+            "{needle}: {stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("steps[2]"),
+        "an empty tick is fine: {stderr}"
+    );
+}
+
+/// `decidedBy` folds the admin's name, nothing else.
+#[test]
+fn decided_by_compares_only_the_user_name_case_insensitively() {
+    let p = tmp(
+        "decided.test.yaml",
+        r#"
+policy: {apiVersion: jitaccess/v1, name: t, applications: [{id: a, fileName: a.exe}], privilegeLists: [{id: l, elevation: onRequest, applications: [a]}]}
+launchDefaults: { user: { name: 'CORP\alice' }, computer: { name: PC-1 } }
+scenarios:
+  - name: name folds
+    steps:
+      - submit: { id: r1, launch: { path: 'C:\a.exe' }, duration: 1h, justification: INC1 }
+      - approve: { id: r1, by: 'CORP\bob' }
+        expect: { status: active, decidedBy: 'admin:corp\BOB' }
+  - name: prefix does not
+    steps:
+      - submit: { id: r1, launch: { path: 'C:\a.exe' }, duration: 1h, justification: INC1 }
+      - approve: { id: r1, by: 'CORP\bob' }
+        expect: { status: active, decidedBy: 'ADMIN:CORP\bob' }
+"#,
+    );
+    let out = run(&["test", p.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("prefix does not"), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some("3 passed, 1 failed"),
+        "{stdout}"
+    );
+}

@@ -58,6 +58,11 @@
 //!   `C:\Windows \System32\x.exe` is a folder any user can create, and it
 //!   must not be taken for `C:\Windows\System32\x.exe` (the known
 //!   "mock trusted folder" attack).
+//! * **(choice beyond policy.md §3)** a component holds a control character
+//!   (including NUL), or a character of [`NTFS_AMBIGUOUS_CASE`] on which
+//!   Unicode simple case folding and Windows' own comparison disagree (the
+//!   Kelvin sign folds to `k`, but Windows keeps `C:\<KELVIN SIGN>it` and
+//!   `C:\Kit` apart) ([`Unresolved::OddCharacter`]).
 //!
 //! These per-component checks look at every component of the input, even one
 //! that a later `..` removes (`C:\PROGRA~1\..\x.exe` is unresolved): such
@@ -65,10 +70,10 @@
 //! "unknown". [`Unresolved::Relative`] wins over the others; otherwise the
 //! first offending component decides the reason.
 //!
-//! Control characters (including NUL) and other characters Windows forbids
-//! in names (`<>"|`, and `*`/`?` in launch paths) are kept as they are: they
-//! are not separators, so the path simply will not match a rule that does not
-//! contain them. Nothing in this module panics on any input.
+//! Control characters (which make the path unresolved, above) and other
+//! characters Windows forbids in names (`<>"|`, and `*`/`?` in launch paths)
+//! are kept in the text as they are: they are not separators. Nothing in this
+//! module panics on any input.
 //!
 //! # macOS and Linux (`platform: macos | linux`)
 //!
@@ -77,7 +82,8 @@
 //!   removed, `..` removes the previous component, `..` at the root stays at
 //!   `/`. Matching is case-sensitive. No dot/space stripping, no streams, no
 //!   short names: `:` and `~` are ordinary characters.
-//! * A launch path not starting with `/` is [`Unresolved::Relative`].
+//! * A launch path not starting with `/` is [`Unresolved::Relative`]; one
+//!   with a NUL in a component is [`Unresolved::OddCharacter`].
 //! * **(choice beyond policy.md §3)** a launch path where a `..` removes a
 //!   component is [`Unresolved::ParentTraversal`]. Unlike Win32, the kernel
 //!   resolves `..` *after* following symbolic links, so `/home/u/l/../x`
@@ -331,7 +337,39 @@ pub enum Unresolved {
     /// A `..` removed a component (macOS/Linux), which symbolic links can make
     /// mean something other than the text says.
     ParentTraversal,
+    /// A component holds a character that no real file name holds (a control character on
+    /// Windows, NUL anywhere), or one that Windows compares differently from Unicode simple
+    /// case folding (see [`NTFS_AMBIGUOUS_CASE`]).
+    OddCharacter,
 }
+
+/// Characters that Unicode simple case folding and Windows' file-name comparison (by
+/// upper-casing, the NTFS `$UpCase` table) treat differently. Folding makes U+212A KELVIN
+/// SIGN equal to `k`, but Windows upper-cases `k` to `K` and leaves the Kelvin sign alone, so
+/// `C:\<U+212A>it` and `C:\Kit` can be two folders; the dotless `ı` is the reverse case
+/// (Windows upper-cases it to `I`; folding keeps it apart from `i`). A Windows launch path with
+/// one of these is [`Unresolved::OddCharacter`]: a folder rule neither matches it wrongly nor is
+/// dodged by it. Sorted (binary search); a test derives it from the folding and the standard
+/// library's upper-casing.
+///
+/// ```
+/// use jitaccess::paths::{normalize_launch, Platform, Unresolved};
+///
+/// let mut out = String::new();
+/// let facts = normalize_launch(Platform::Windows, "C:\\\u{212A}it\\tool.exe", &mut out);
+/// assert_eq!(facts.unresolved, Some(Unresolved::OddCharacter));
+/// let facts = normalize_launch(Platform::Windows, "C:\\Kit\\tool.exe", &mut out);
+/// assert_eq!(facts.unresolved, None);
+/// ```
+pub const NTFS_AMBIGUOUS_CASE: [char; 7] = [
+    '\u{0131}', // ı LATIN SMALL LETTER DOTLESS I (Windows: I)
+    '\u{03F4}', // ϴ GREEK CAPITAL THETA SYMBOL (folds to θ)
+    '\u{1E9E}', // ẞ LATIN CAPITAL LETTER SHARP S (folds to ß)
+    '\u{2126}', // Ω OHM SIGN (folds to ω)
+    '\u{212A}', // K KELVIN SIGN (folds to k)
+    '\u{212B}', // Å ANGSTROM SIGN (folds to å)
+    '\u{FB05}', // ﬅ LATIN SMALL LIGATURE LONG S T (folds to ﬆ)
+];
 
 impl Unresolved {
     /// A one-sentence human description, for explanations and audit records.
@@ -354,6 +392,9 @@ impl Unresolved {
             }
             Unresolved::ParentTraversal => {
                 "the launch path climbs out of a folder with `..`, which symbolic links can redirect"
+            }
+            Unresolved::OddCharacter => {
+                "the launch path has a control character, or a character that Windows compares differently from case folding (such as the Kelvin sign)"
             }
         }
     }
@@ -645,6 +686,33 @@ fn has_colon_or_tilde(bytes: &[u8]) -> bool {
     bytes_equal_to(word, b':') | bytes_equal_to(word, b'~') != 0
 }
 
+/// Whether any byte is a control character (below 0x20) or not ASCII.
+fn has_control_or_non_ascii(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut rest = bytes;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
+        let w = u64::from_le_bytes(*chunk);
+        // High bit of a byte: set (non-ASCII), or below 0x20 (the subtraction borrows).
+        if (w | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH != 0 {
+            return true;
+        }
+        rest = tail;
+    }
+    rest.iter().any(|b| !(0x20..0x80).contains(b))
+}
+
+/// Whether a launch path component holds a character of [`Unresolved::OddCharacter`].
+fn has_odd_char<const WIN: bool>(comp: &str) -> bool {
+    comp.chars().any(|c| {
+        if WIN {
+            c < ' ' || (!c.is_ascii() && NTFS_AMBIGUOUS_CASE.binary_search(&c).is_ok())
+        } else {
+            c == '\0'
+        }
+    })
+}
+
 /// Windows component cleanup: strip trailing dots and spaces, drop a trailing
 /// `::$DATA` (when nothing before it has a colon), strip again. Returns the
 /// cleaned component (a prefix of `piece`) and whether dots or spaces were
@@ -733,6 +801,8 @@ fn push_components_impl<const WIN: bool>(
     // Most paths have neither `:` nor `~` after the root: then no component is checked for
     // streams or short names one by one.
     let any_colon_or_tilde = WIN && has_colon_or_tilde(rest.as_bytes());
+    // Likewise for control and non-ASCII bytes: only then are chars checked one by one.
+    let any_odd_byte = mode == Mode::Launch && has_control_or_non_ascii(rest.as_bytes());
     let mut depth = 0usize;
     let mut leading_dotdots = 0usize;
     let mut any_odd = false;
@@ -798,7 +868,9 @@ fn push_components_impl<const WIN: bool>(
         }
         // One pass over the component for both `:` and `~` (rare in real paths).
         let colon_or_tilde = any_colon_or_tilde && comp.bytes().any(|b| b == b':' || b == b'~');
-        let odd = if !windows {
+        let odd = if any_odd_byte && has_odd_char::<WIN>(comp) {
+            Some(Unresolved::OddCharacter)
+        } else if !windows {
             None
         } else if colon_or_tilde && comp.as_bytes().contains(&b':') {
             Some(Unresolved::AlternateStream)
@@ -2318,11 +2390,92 @@ mod tests {
 
     #[test]
     fn windows_keeps_odd_characters() {
+        // Control characters are kept in the text, but no Windows file name holds one: a host
+        // that reads the path as a C string would see a different file, so it is unresolved.
         let (out, facts) = norm(W, "C:\\a\u{0}b\\c\u{7}.exe");
         assert_eq!(out, "C:\\a\u{0}b\\c\u{7}.exe");
-        assert!(facts.is_resolved());
+        assert_eq!(facts.unresolved, Some(Unresolved::OddCharacter));
+        assert!(facts.last_component_odd);
+        // A control character other than NUL is enough.
+        let (_, facts) = norm(W, "C:\\a\u{7}b\\x.exe");
+        assert_eq!(facts.unresolved, Some(Unresolved::OddCharacter));
+        let (_, facts) = norm(L, "/usr/bin/a\u{7}b");
+        assert!(facts.is_resolved(), "only NUL is odd on POSIX");
+        let (_, facts) = norm(L, "/usr/bin/a\u{0}b");
+        assert_eq!(facts.unresolved, Some(Unresolved::OddCharacter));
         assert_eq!(ok(W, r"C:\a<b>|c\*.exe"), r"C:\a<b>|c\*.exe");
         assert_eq!(ok(W, "C:\\Ünïcödé\\日本.exe"), "C:\\Ünïcödé\\日本.exe");
+    }
+
+    /// The word-at-a-time scan agrees with a byte-by-byte one for every byte value at every
+    /// position of buffers of 0 to 17 bytes.
+    #[test]
+    fn control_or_non_ascii_scan_matches_bytewise() {
+        for len in 0..18usize {
+            assert!(!has_control_or_non_ascii(&vec![b'a'; len]));
+            for pos in 0..len {
+                for b in 0..=255u8 {
+                    let mut buf = vec![b' '; len];
+                    buf[pos] = b;
+                    let want = !(0x20..0x80).contains(&b);
+                    assert_eq!(has_control_or_non_ascii(&buf), want, "{len} {pos} {b}");
+                }
+            }
+        }
+    }
+
+    /// [`NTFS_AMBIGUOUS_CASE`] is every BMP character (Windows upper-cases UTF-16 code units)
+    /// on which Unicode simple case folding and single-character upper-casing disagree: (1) it
+    /// folds like its representative but upper-cases differently (the Kelvin sign), or (2) it
+    /// upper-cases like a character of another fold class (the dotless i). Characters whose
+    /// upper-casing is several characters have no single-character mapping to compare and are
+    /// left out, and so are case pairs that the standard library's tables (newer than the
+    /// Unicode 16 folding table) know and the folding table does not.
+    #[test]
+    fn ntfs_ambiguous_case_is_derived() {
+        use crate::fold::fold_char;
+        use std::collections::HashMap;
+        fn up(c: char) -> Option<char> {
+            let mut u = c.to_uppercase();
+            match (u.next(), u.next()) {
+                (Some(a), None) => Some(a),
+                _ => None,
+            }
+        }
+        // A case pair the folding table does not know (newer Unicode): both fold to themselves.
+        let unknown_pair = |a: char, b: char| a != b && fold_char(a) == a && fold_char(b) == b;
+        let bmp: Vec<char> = (0..=0xFFFFu32).filter_map(char::from_u32).collect();
+        let mut by_upper: HashMap<char, Vec<char>> = HashMap::new();
+        for &c in &bmp {
+            if let Some(u) = up(c) {
+                by_upper.entry(u).or_default().push(c);
+            }
+        }
+        let mut found = Vec::new();
+        for &c in bmp.iter().filter(|c| !c.is_ascii()) {
+            let f = fold_char(c);
+            let (Some(uc), Some(uf)) = (up(c), up(f)) else {
+                continue;
+            };
+            if unknown_pair(c, uc) {
+                continue;
+            }
+            let differs = uc != uf;
+            let collides = by_upper.get(&uc).is_some_and(|ds| {
+                ds.iter()
+                    .any(|&d| fold_char(d) != f && !unknown_pair(d, uc) && !unknown_pair(c, d))
+            });
+            if differs || collides {
+                found.push(c);
+            }
+        }
+        // ß and ﬆ upper-case to several characters (SS, ST), so the loop skips ẞ and ﬅ, which
+        // fold to them; Windows has no single-character mapping for ß or ﬆ and keeps each of
+        // the four apart, while folding joins them. Both are added by hand.
+        found.extend(['\u{1E9E}', '\u{FB05}']);
+        found.sort_unstable();
+        assert_eq!(found, NTFS_AMBIGUOUS_CASE, "update NTFS_AMBIGUOUS_CASE");
+        assert!(NTFS_AMBIGUOUS_CASE.is_sorted());
     }
 
     /// The spoofing table: input, normalized text, unresolved reason, last
@@ -2372,6 +2525,15 @@ mod tests {
             (r"C:\Windows\System32\cmd.exe. .", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), true),
             (r"C:\Windows \System32\cmd.exe", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), false),
             (r"C:\Windows.\System32\cmd.exe", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), false),
+            // Characters that Windows compares differently from case folding, control characters.
+            ("C:\\\u{212A}it\\x.exe", "C:\\\u{212A}it\\x.exe", Some(OddCharacter), false),
+            ("C:\\W\u{0131}ndows\\System32\\cmd.exe", "C:\\W\u{0131}ndows\\System32\\cmd.exe", Some(OddCharacter), false),
+            ("C:\\Stra\u{1E9E}e\\x.exe", "C:\\Stra\u{1E9E}e\\x.exe", Some(OddCharacter), false),
+            ("C:\\Tools\\\u{212B}.exe", "C:\\Tools\\\u{212B}.exe", Some(OddCharacter), true),
+            ("C:\\Evil\\a.exe\0\\..\\..\\Program Files\\a.exe", "C:\\Program Files\\a.exe", Some(OddCharacter), false),
+            ("C:\\Tools\\a\tb.exe", "C:\\Tools\\a\tb.exe", Some(OddCharacter), true),
+            // Ordinary non-ASCII names stay resolved (ß, ς, ſ and k fold and upper-case alike).
+            ("C:\\Straße\\Ωμέγας\\ſk.exe", "C:\\Straße\\Ωμέγας\\ſk.exe", None, false),
             (r"\\?\C:\Windows \System32\cmd.exe", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), false),
             (r"C:\Windows\System32\cmd.exe.::$DATA", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), true),
             (r"C:\Windows\System32\cmd.exe::$DATA ", r"C:\Windows\System32\cmd.exe", Some(TrailingDotOrSpace), true),
@@ -2982,7 +3144,8 @@ mod tests {
                     prop_assert_eq!(facts2, facts);
                 }
                 prop_assert!(!out.contains("//"));
-                prop_assert!(!facts.last_component_odd);
+                // Only a NUL (no POSIX file name holds one) makes a component odd.
+                prop_assert!(!facts.last_component_odd || s.contains('\0'));
             }
         }
 

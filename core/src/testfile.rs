@@ -264,7 +264,21 @@ pub(crate) fn read_expect(
             }
         }
         _ if require_outcome => cx.error(p, node.span, "missing required key 'outcome'"),
-        _ => {}
+        Some(None) => cx.error(
+            &P::Key(p, "outcome"),
+            node.span,
+            "null is not an outcome; leave the key out",
+        ),
+        None => {}
+    }
+    for key in ["warnings", "shadowed"] {
+        if let Some(span) = m.null_span(key) {
+            cx.error(
+                &P::Key(p, key),
+                span,
+                "null is not an expectation here; give a list ([] for none) or leave the key out",
+            );
+        }
     }
     match present(&mut m, "rule") {
         Some(Some(n)) => e.rule = load::string(cx, &n, &P::Key(p, "rule")).map(Some),
@@ -378,8 +392,13 @@ impl TestFile {
             if let Some(items) = load::seq(&mut cx, n, &cp) {
                 for (i, item) in items.iter().enumerate() {
                     let ip = P::Index(&cp, i);
-                    if let Some(c) = read_case(&mut cx, &defaults, item, &ip) {
-                        cases.push(c);
+                    match read_case(&mut cx, &defaults, item, &ip) {
+                        Some(c) => cases.push(c),
+                        // Never drop a case without saying why.
+                        None if cx.errors.is_empty() => {
+                            cx.error(&ip, item.span, "this case could not be read")
+                        }
+                        None => {}
                     }
                 }
             }
@@ -389,8 +408,14 @@ impl TestFile {
             let sp = P::Key(&p, "scenarios");
             if let Some(items) = load::seq(&mut cx, n, &sp) {
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(sc) = read_scenario(&mut cx, &defaults, item, &P::Index(&sp, i)) {
-                        scenarios.push(sc);
+                    let ip = P::Index(&sp, i);
+                    match read_scenario(&mut cx, &defaults, item, &ip) {
+                        Some(sc) => scenarios.push(sc),
+                        // Never drop a scenario without saying why.
+                        None if cx.errors.is_empty() => {
+                            cx.error(&ip, item.span, "this scenario could not be read")
+                        }
+                        None => {}
                     }
                 }
             }
@@ -707,6 +732,16 @@ fn read_step_expect(cx: &mut Cx, node: &Node, p: &P<'_>, launch: bool) -> Option
         });
     }
     let mut m = load::map(cx, node, p)?;
+    // A null here would check nothing; say so rather than pass silently.
+    for key in ["status", "decidedBy", "notAfter", "error", "id"] {
+        if let Some(span) = m.null_span(key) {
+            cx.error(
+                &P::Key(p, key),
+                span,
+                "null is not an expectation here; leave the key out",
+            );
+        }
+    }
     let mut e = StepExpect::default();
     if let Some(n) = m.get("status") {
         let kp = P::Key(p, "status");
@@ -733,6 +768,16 @@ fn read_step_expect(cx: &mut Cx, node: &Node, p: &P<'_>, launch: bool) -> Option
     e.id = opt_string(cx, &mut m, "id", p);
     m.finish(cx, p);
     Some(e)
+}
+
+/// Whether a request's `decidedBy` is the expected one (testing.md: names of users compare
+/// case-insensitively, everything else exactly): `admin:<name>` folds the name, while the prefix
+/// and a `policy:<rule id>` compare exactly.
+pub(crate) fn decided_by_eq(got: &str, want: &str) -> bool {
+    match (got.split_once(':'), want.split_once(':')) {
+        (Some(("admin", g)), Some(("admin", w))) => fold_eq(g, w),
+        _ => got == want,
+    }
 }
 
 fn read_scenario(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) -> Option<Scenario> {
@@ -786,6 +831,13 @@ fn read_scenario(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) -> Option
                             action = read_action(cx, defaults, key, an, &P::Key(&ip, key));
                         } else if key == "tick" {
                             action = Some(Action::Tick);
+                        } else {
+                            // `approve:` with nothing after it: an action without its fields.
+                            cx.error(
+                                &P::Key(&ip, key),
+                                sm.null_span(key).unwrap_or(item.span),
+                                format!("'{key}' is null; it needs its fields (see testing.md)"),
+                            );
                         }
                     }
                     [] => cx.error(
@@ -930,7 +982,10 @@ fn run_scenario(tf: &TestFile, sc: &Scenario) -> (Vec<TestResult>, Vec<crate::li
                                 ));
                             }
                             if let Some(d) = &ex.decided_by
-                                && !r.decided_by.as_deref().is_some_and(|got| fold_eq(got, d))
+                                && !r
+                                    .decided_by
+                                    .as_deref()
+                                    .is_some_and(|got| decided_by_eq(got, d))
                             {
                                 problems.push(format!(
                                     "decidedBy: expected {d}, got {}",

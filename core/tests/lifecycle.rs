@@ -1882,3 +1882,48 @@ fn self_approval_by_the_requesters_sid_is_refused() {
         e.decline("r1", ALICE_SID, None, t0())
     });
 }
+
+fn with_sid(name: Option<&str>, computer: &str, path: &str) -> Launch {
+    let user = match name {
+        Some(n) => json!({ "name": n, "sid": ALICE_SID }),
+        None => json!({ "sid": ALICE_SID }),
+    };
+    launch_value(json!({ "user": user, "computer": { "name": computer }, "path": path }))
+}
+
+/// The requester may be named by the SID of the request's user, for cancel and relinquish as
+/// for `selfApproval`.
+#[test]
+fn the_requester_may_act_by_sid() {
+    let f = fx("");
+    f.submit_ok("r1", with_sid(Some(ALICE), "PC-1", TOOL), Some("1h"), t0());
+    f.fails(ErrorCode::SelfApproval, t0(), |e| {
+        e.approve("r1", &ALICE_SID.to_lowercase(), None, t0())
+    });
+    let r = f.engine.cancel("r1", Some(ALICE_SID), t0()).unwrap();
+    assert_eq!(r.status, Status::Cancelled);
+    f.submit_ok("r2", with_sid(Some(ALICE), "PC-1", TOOL), Some("1h"), t0());
+    f.engine.approve("r2", ADMIN, None, t0()).unwrap();
+    f.fails(ErrorCode::NotRequester, t0(), |e| {
+        e.relinquish("r2", Some("S-1-5-21-1-2-3-9999"), t0())
+    });
+    let r = f.engine.relinquish("r2", Some(ALICE_SID), t0()).unwrap();
+    assert_eq!(r.status, Status::Relinquished);
+}
+
+/// `maxPerUser` counts the requester's autonomous approvals whether a request named the user
+/// by name and SID or by the SID alone.
+#[test]
+fn max_per_user_counts_a_user_known_by_name_or_sid() {
+    let f = fx(QUOTA);
+    let on = active_by("quota");
+    let s = |id: &str, name: Option<&str>, n: u32, at: DateTime<Utc>| {
+        let path = format!(r"C:\Tools\tool{n}.exe");
+        let r = f.submit_ok(id, with_sid(name, "PC-1", &path), Some("10m"), at);
+        (r.status, r.decided_by)
+    };
+    assert_eq!(s("a1", Some(ALICE), 1, t0()), on);
+    assert_eq!(s("a2", None, 2, t0() + mins(1)), on);
+    assert_eq!(s("a3", Some(ALICE), 3, t0() + mins(2)), PENDING);
+    assert_eq!(s("a4", None, 4, t0() + mins(3)), PENDING);
+}

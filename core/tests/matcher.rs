@@ -495,6 +495,33 @@ fn path_spoofing_table() {
             true,
         ),
         (r"cmd.exe", Outcome::Deny, Some("no-evil/evil-dir"), true),
+        // A Kelvin sign or dotless i: Windows and case folding disagree, so unresolved. The
+        // dotless `ı` names the real Windows folder to Windows; the deny still holds.
+        (
+            "C:\\W\u{0131}ndows\\System32\\cmd.exe",
+            Outcome::Deny,
+            Some("no-evil/evil-dir"),
+            true,
+        ),
+        (
+            "C:\\Windows\\Sy\u{017F}tem32\\mmc.exe",
+            Outcome::Elevate,
+            Some("allow-sys/sys"),
+            false,
+        ),
+        (
+            "C:\\Windows\\System32\\\u{212A}\\mmc.exe",
+            Outcome::Deny,
+            Some("no-evil/evil-dir"),
+            true,
+        ),
+        // A NUL that `..` would hide: a host that stops at the NUL sees C:\Evil\a.exe.
+        (
+            "C:\\Evil\\a.exe\0\\..\\..\\Windows\\System32\\mmc.exe",
+            Outcome::Deny,
+            Some("no-evil/evil-dir"),
+            true,
+        ),
         // Elevating path rules never hold for an unresolved path.
         (
             r"C:\Windows\System32\mmc.exe",

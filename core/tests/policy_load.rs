@@ -592,3 +592,95 @@ fn shared_conformance_policy_loads() {
     assert_eq!(policy.document().name, "corp-workstations");
     assert_eq!(policy.document().revision, Some(3));
 }
+
+/// An empty (null) value where absence would widen the policy is an error: in YAML a key whose
+/// entries are all commented out is null, and "absent" would mean everyone / no condition.
+#[test]
+fn empty_values_that_would_widen_the_policy_are_errors() {
+    let yaml = format!(
+        r#"{HEAD}groups:
+  it: {{ users: ['CORP\alice'] }}
+applications:
+  - {{ id: a, fileName: a.exe }}
+allowlist:
+  # - a
+privilegeLists:
+  - id: l
+    elevation: onRequest
+    appliesTo:
+    # - it
+    applications: [a]
+jitPolicies:
+  - {{ id: j, applications: all, appliesTo: , from: '2026-11-24T08:00:00Z', until: '2026-11-24T18:00:00Z' }}
+autonomousApproval:
+  enabled: true
+  rules:
+    - id: r1
+      action: approve
+      when:
+        groups:
+        # - it
+        schedule: {{ days: [], from: '09:00', to: '17:00', timeZone: UTC }}
+    - id: r2
+      action: approve
+      when:
+    - id: r3
+      action: approve
+      when:
+        schedule: {{ days: , from: '09:00', to: '17:00', timeZone: UTC }}
+"#
+    );
+    let errs = errors(&yaml);
+    for path in [
+        "allowlist: is empty (null)",
+        "privilegeLists[0].appliesTo: is empty (null)",
+        "jitPolicies[0].appliesTo: is empty (null)",
+        "autonomousApproval.rules[0].when.groups: is empty (null)",
+        "autonomousApproval.rules[0].when.schedule.days: must not be an empty list",
+        "autonomousApproval.rules[1].when: is empty (null)",
+        "autonomousApproval.rules[2].when.schedule.days: is empty (null)",
+    ] {
+        assert!(has(&errs, path), "{path}: {errs:#?}");
+    }
+    assert_eq!(errs.len(), 7, "{errs:#?}");
+
+    let yaml = format!("{HEAD}autonomousApproval:\n  enabled: true\n  rules:\n");
+    assert!(has(
+        &errors(&yaml),
+        "autonomousApproval.rules: is empty (null)"
+    ));
+    // Null stays "absent" where absence narrows or changes nothing.
+    let yaml = format!("{HEAD}variables:\njitPolicies:\n");
+    assert!(Policy::from_yaml(&yaml).is_ok());
+}
+
+#[test]
+fn variable_names_differing_only_in_case_are_errors_on_windows() {
+    let yaml = format!(
+        "{HEAD}variables: {{ Tools: 'D:\\T', TOOLS: 'E:\\T' }}\napplications:\n  - {{ id: a, path: '%tools%\\' }}\n"
+    );
+    let errs = errors(&yaml);
+    assert!(
+        has(
+            &errs,
+            "variables.TOOLS: variable 'TOOLS' is already defined as 'Tools'"
+        ),
+        "{errs:#?}"
+    );
+    // POSIX variables are case-sensitive: two names.
+    let yaml = format!(
+        "{HEAD}platform: linux\nvariables: {{ tools: /t, TOOLS: /u }}\napplications:\n  - {{ id: a, path: '$tools/' }}\n"
+    );
+    assert!(Policy::from_yaml(&yaml).is_ok());
+}
+
+#[test]
+fn toml_files_are_refused_clearly() {
+    let dir = std::env::temp_dir().join(format!("jitaccess-toml-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("policy.toml");
+    std::fs::write(&file, "apiVersion = \"jitaccess/v1\"\n").unwrap();
+    let err = Policy::from_path(&file).unwrap_err().to_string();
+    assert!(err.contains("TOML policies are not supported"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -153,10 +153,11 @@ pub fn prove(log: &Path, seq: u64) -> Result<Proof, AuditError> {
     let cps = std::fs::read(&cp_path).map_err(|e| AuditError::io(&cp_path, e))?;
     let s = scan(&data, &cps, None, true);
     if let Some(p) = &s.report.problem {
-        return Err(AuditError::Corrupt {
-            path: log.display().to_string(),
-            reason: p.to_string(),
-        });
+        return Err(AuditError::Proof(format!(
+            "{}: the log does not verify ({p}), so no proof is given; \
+             `jitaccess audit verify` shows the full report",
+            log.display()
+        )));
     }
     let (Some(cp), Some(note), Some(leaves)) = (s.last, s.last_note, s.leaves) else {
         return Err(AuditError::Proof(format!(
@@ -165,20 +166,40 @@ pub fn prove(log: &Path, seq: u64) -> Result<Proof, AuditError> {
         )));
     };
     let size = cp.size;
+    let records = leaves.len() as u64;
+    if seq >= records {
+        return Err(AuditError::Proof(format!(
+            "{}: there is no record {seq}: the log holds {records} records{}",
+            log.display(),
+            if records == 0 {
+                String::new()
+            } else {
+                format!(" (0-{})", records - 1)
+            }
+        )));
+    }
     if seq >= size {
         return Err(AuditError::Proof(format!(
-            "record {seq} is not sealed: the latest checkpoint covers records 0-{}",
-            size.saturating_sub(1)
+            "{}: record {seq} is not sealed yet: {}",
+            log.display(),
+            if size == 0 {
+                "no checkpoint covers any record".to_string()
+            } else {
+                format!("the latest checkpoint covers records 0-{}", size - 1)
+            }
         )));
     }
     let sealed = leaves.get(..size as usize).unwrap_or(&leaves);
-    let hashes = merkle::inclusion_proof(sealed, seq)
-        .ok_or_else(|| AuditError::Proof(format!("record {seq} is not in the log")))?;
+    let hashes = merkle::inclusion_proof(sealed, seq).ok_or_else(|| {
+        AuditError::Proof(format!("{}: record {seq} is not in the log", log.display()))
+    })?;
     let line = data
         .split(|&b| b == b'\n')
         .nth(seq as usize)
         .and_then(|l| std::str::from_utf8(l).ok())
-        .ok_or_else(|| AuditError::Proof(format!("record {seq} is not in the log")))?;
+        .ok_or_else(|| {
+            AuditError::Proof(format!("{}: record {seq} is not in the log", log.display()))
+        })?;
     Ok(Proof {
         record: line.to_string(),
         index: seq,

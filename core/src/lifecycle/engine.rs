@@ -859,12 +859,26 @@ impl State {
             .ok_or_else(|| not_found(id))
     }
 
-    fn approvals_within(&self, requester: &str, at: DateTime<Utc>, per: Duration) -> usize {
+    /// Autonomous approvals in `(at - per, at]` of the requester of `req`, known by name or by
+    /// SID: a request made with only the SID counts for the same user as one made with both.
+    fn approvals_within(&self, req: &Request, at: DateTime<Utc>, per: Duration) -> usize {
         let since = at - per.to_chrono();
-        self.users
-            .get(requester)
-            .into_iter()
-            .flat_map(|u| u.requests.as_slice())
+        let slots = |key: &str| {
+            self.users
+                .get(key)
+                .map_or(&[][..], |u| u.requests.as_slice())
+        };
+        let by_name = slots(&req.requester);
+        let by_sid = req
+            .launch()
+            .and_then(|l| user_of(l).1)
+            .filter(|sid| !fold_eq(sid, &req.requester))
+            .map_or(&[][..], slots);
+        // Both lists are in slot order; a request under both counts once.
+        let sid_only = by_sid.iter().filter(|s| by_name.binary_search(s).is_err());
+        by_name
+            .iter()
+            .chain(sid_only)
             .filter_map(|&s| self.requests.get(s))
             .filter(|r| {
                 r.decided_by
@@ -1301,7 +1315,7 @@ impl Engine {
                 } => (application.as_deref(), privilege_list.as_deref()),
                 Origin::Granted { .. } => (None, None),
             };
-            let quota = |per: Duration| st.approvals_within(&req.requester, at, per);
+            let quota = |per: Duration| st.approvals_within(&req, at, per);
             let candidate = Candidate {
                 launch: &launch,
                 application,
@@ -1476,7 +1490,7 @@ impl Engine {
     ) -> Result<Request, RequestError> {
         self.transition(id, at, opts, Status::Pending, |st, req| {
             let by = by.unwrap_or(&req.requester).to_string();
-            if !fold_eq(&by, &req.requester) {
+            if !is_requester(req, &by) {
                 return Err(err(
                     ErrorCode::NotRequester,
                     format!("only {} may cancel request '{}'", req.requester, req.id),
@@ -1543,7 +1557,7 @@ impl Engine {
                 }
                 Origin::Submitted { .. } => false,
             };
-            if !fold_eq(&by, &req.requester) && !covered_user {
+            if !is_requester(req, &by) && !covered_user {
                 return Err(err(
                     ErrorCode::NotRequester,
                     format!("only {} may relinquish request '{}'", req.requester, req.id),

@@ -94,6 +94,16 @@ impl<'n> MapR<'n> {
         (!matches!(node.value, Value::Null)).then_some(node)
     }
 
+    /// The span of `key`'s value when the key is present with a null value (which
+    /// [`MapR::get`] hides).
+    pub(crate) fn null_span(&self, key: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .filter(|e| matches!(e.value.value, Value::Null))
+            .map(|e| e.value.span)
+    }
+
     /// Reports unknown keys; returns whether there were any.
     pub(crate) fn finish(self, cx: &mut Cx, p: &P<'_>) -> bool {
         let mut unknown = false;
@@ -185,6 +195,23 @@ pub(crate) fn string_list(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<Str
         }
     }
     ok.then_some(out)
+}
+
+/// Reports each of `keys` that is present with a null value. These are keys whose absence
+/// widens what the policy allows (`appliesTo` absent: everyone; `allowlist` absent: no
+/// allowlist; an approval condition absent: no condition). In YAML a key whose entries are all
+/// commented out is null, so reading null as absent would let such a typo widen the policy.
+fn refuse_null(cx: &mut Cx, m: &MapR<'_>, p: &P<'_>, keys: &[&'static str]) {
+    for &key in keys {
+        if let Some(span) = m.null_span(key) {
+            cx.error(
+                &P::Key(p, key),
+                span,
+                "is empty (null), which would read as absent and widen the policy; \
+                 give its value, or leave the key out",
+            );
+        }
+    }
 }
 
 /// A string or a non-empty list of strings, with the span of each string.
@@ -691,7 +718,7 @@ impl Loader {
         self.platform = platform;
 
         let variables = match m.get("variables") {
-            Some(n) => self.variables(n, &P::Key(&p, "variables")),
+            Some(n) => self.variables(n, &P::Key(&p, "variables"), platform),
             None => BTreeMap::new(),
         };
         self.variables = Variables::new(
@@ -712,6 +739,7 @@ impl Loader {
             Some(n) => self.applications(n, &P::Key(&p, "applications")),
             None => (Vec::new(), Vec::new()),
         };
+        refuse_null(&mut self.cx, &m, &p, &["allowlist"]);
         let (allowlist, parsed_allowlist) = match m.get("allowlist") {
             Some(n) => {
                 let pp = P::Key(&p, "allowlist");
@@ -766,8 +794,16 @@ impl Loader {
         Some((doc, parsed))
     }
 
-    fn variables(&mut self, node: &Node, p: &P<'_>) -> BTreeMap<String, String> {
+    fn variables(
+        &mut self,
+        node: &Node,
+        p: &P<'_>,
+        platform: Platform,
+    ) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
+        // Windows variable names are case-insensitive (ASCII only): two spellings of one name
+        // would silently drop one value.
+        let mut seen: HashMap<String, &str> = HashMap::new();
         let Value::Map(entries) = &node.value else {
             self.cx.error(
                 p,
@@ -792,6 +828,19 @@ impl Loader {
                     e.key_span,
                     format!(
                         "'{}' is not a valid variable name (letters, digits, _ ( ) . -)",
+                        e.key
+                    ),
+                );
+                continue;
+            }
+            if platform == Platform::Windows
+                && let Some(first) = seen.insert(e.key.to_ascii_lowercase(), &e.key)
+            {
+                self.cx.error(
+                    &pp,
+                    e.key_span,
+                    format!(
+                        "variable '{}' is already defined as '{first}' (names are case-insensitive)",
                         e.key
                     ),
                 );
@@ -1274,6 +1323,7 @@ impl Loader {
                 None
             }
         };
+        refuse_null(&mut self.cx, &m, p, &["appliesTo"]);
         let scope = match m.get("appliesTo") {
             Some(n) => match self.scope(n, &P::Key(p, "appliesTo")) {
                 Some(s) => Some(s),
@@ -1406,6 +1456,7 @@ impl Loader {
                 None
             }
         };
+        refuse_null(&mut self.cx, &m, p, &["appliesTo"]);
         let scope = match m.get("appliesTo") {
             Some(n) => match self.scope(n, &P::Key(p, "appliesTo")) {
                 Some(s) => Some(s),
@@ -1503,6 +1554,7 @@ impl Loader {
         };
         let mut rules = Vec::new();
         let mut parsed = Vec::new();
+        refuse_null(&mut self.cx, &m, p, &["rules"]);
         if let Some(n) = m.get("rules") {
             let rp = P::Key(p, "rules");
             if let Some(items) = seq(&mut self.cx, n, &rp) {
@@ -1565,6 +1617,7 @@ impl Loader {
                 None
             }
         };
+        refuse_null(&mut self.cx, &m, p, &["when"]);
         let when = match m.get("when") {
             Some(n) => self.conditions(n, &P::Key(p, "when")),
             None => Some((Conditions::default(), ParsedRule::empty())),
@@ -1589,6 +1642,21 @@ impl Loader {
         let mut ok = true;
         let mut c = Conditions::default();
         let mut pr = ParsedRule::empty();
+        refuse_null(
+            &mut self.cx,
+            &m,
+            p,
+            &[
+                "applications",
+                "privilegeLists",
+                "groups",
+                "computers",
+                "maxDuration",
+                "justification",
+                "schedule",
+                "maxPerUser",
+            ],
+        );
         if let Some(n) = m.get("applications") {
             match self.app_refs(n, &P::Key(p, "applications"), false) {
                 Some((Applications::Ids(ids), idx)) => {
@@ -1724,9 +1792,20 @@ impl Loader {
         let mut ok = true;
         let mut days = Vec::new();
         let mut mask = 0u8;
+        refuse_null(&mut self.cx, &m, p, &["days"]);
         if let Some(n) = m.get("days") {
             let kp = P::Key(p, "days");
             if let Some(items) = seq(&mut self.cx, n, &kp) {
+                if items.is_empty() {
+                    // An empty list reading as "every day" would widen autonomous approval
+                    // by a typo (as `appliesTo: []` would).
+                    self.cx.error(
+                        &kp,
+                        n.span,
+                        "must not be an empty list; leave days out for every day",
+                    );
+                    ok = false;
+                }
                 for (i, item) in items.iter().enumerate() {
                     let ip = P::Index(&kp, i);
                     let Some(s) = string(&mut self.cx, item, &ip) else {

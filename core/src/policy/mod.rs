@@ -151,9 +151,17 @@ impl Policy {
     }
 
     /// Loads a policy from a file; the format follows the extension (`.json` is JSON,
-    /// anything else YAML).
+    /// anything else YAML; `.toml` is refused with a clear error: TOML is not supported).
     pub fn from_path(path: impl AsRef<Path>) -> Result<Policy, PolicyErrors> {
         let path = path.as_ref();
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        {
+            return Err(PolicyErrors::one(
+                "TOML policies are not supported; write the policy as YAML or JSON".into(),
+            ));
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| PolicyErrors::one(format!("cannot read {}: {e}", path.display())))?;
         let format = Format::from_path(path).unwrap_or(Format::Yaml);

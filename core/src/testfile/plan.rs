@@ -53,7 +53,6 @@ use serde_json::{Value as Json, json};
 
 use super::{ACTIONS, Expect, StepExpect, TestFile, TestFileError, merge};
 use crate::Decision;
-use crate::fold::fold_eq;
 use crate::lifecycle::{EventType, Status};
 use crate::policy::load::{Cx, P};
 use crate::source::{self, Format, Limits, Node};
@@ -301,7 +300,7 @@ fn check_request(expect: &Json, actual: &Json) -> Result<Vec<String>, String> {
         }
     }
     if let Some(d) = &ex.decided_by
-        && !text("decidedBy").is_some_and(|got| fold_eq(got, d))
+        && !text("decidedBy").is_some_and(|got| super::decided_by_eq(got, d))
     {
         problems.push(format!(
             "decidedBy: expected {d}, got {}",
