@@ -672,34 +672,31 @@ fn strip_dots_spaces(s: &str) -> &str {
     s.get(..end).unwrap_or(s)
 }
 
-/// Whether `bytes` contains a `:` or a `~`, eight bytes at a time.
-fn has_colon_or_tilde(bytes: &[u8]) -> bool {
-    let mut rest = bytes;
-    while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
-        let word = u64::from_le_bytes(*chunk);
-        if bytes_equal_to(word, b':') | bytes_equal_to(word, b'~') != 0 {
-            return true;
-        }
-        rest = tail;
-    }
-    let word = partial_word(rest);
-    bytes_equal_to(word, b':') | bytes_equal_to(word, b'~') != 0
-}
-
-/// Whether any byte is a control character (below 0x20) or not ASCII.
-fn has_control_or_non_ascii(bytes: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+/// What one pass over the bytes after the root finds, eight bytes at a time: whether any is a
+/// `:` or a `~` (streams, 8.3 names), and whether any is a control character (below 0x20) or not
+/// ASCII ([`Unresolved::OddCharacter`]). Most paths have none of these, so the per-component
+/// checks are skipped; the marks are accumulated without branches.
+fn rare_bytes(bytes: &[u8]) -> (bool, bool) {
+    const ONES: u64 = LOW_ONES;
+    // Per byte, high bit: not ASCII, or below 0x20 (the subtraction borrows).
+    let odd = |w: u64| (w | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH_BITS;
+    let colon_tilde = |w: u64| bytes_equal_to(w, b':') | bytes_equal_to(w, b'~');
+    let (mut ct, mut od) = (0u64, 0u64);
     let mut rest = bytes;
     while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
         let w = u64::from_le_bytes(*chunk);
-        // High bit of a byte: set (non-ASCII), or below 0x20 (the subtraction borrows).
-        if (w | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH != 0 {
-            return true;
-        }
+        ct |= colon_tilde(w);
+        od |= odd(w);
         rest = tail;
     }
-    rest.iter().any(|b| !(0x20..0x80).contains(b))
+    if !rest.is_empty() {
+        // The missing bytes of the last word read as spaces: neither rare nor odd.
+        let pad = u64::MAX.checked_shl(8 * rest.len() as u32).unwrap_or(0) & (ONES * 0x20);
+        let w = partial_word(rest) | pad;
+        ct |= colon_tilde(w);
+        od |= odd(w);
+    }
+    (ct != 0, od != 0)
 }
 
 /// Whether a launch path component holds a character of [`Unresolved::OddCharacter`].
@@ -800,9 +797,10 @@ fn push_components_impl<const WIN: bool>(
     let rest = input.get(off..).unwrap_or("");
     // Most paths have neither `:` nor `~` after the root: then no component is checked for
     // streams or short names one by one.
-    let any_colon_or_tilde = WIN && has_colon_or_tilde(rest.as_bytes());
     // Likewise for control and non-ASCII bytes: only then are chars checked one by one.
-    let any_odd_byte = mode == Mode::Launch && has_control_or_non_ascii(rest.as_bytes());
+    let (colon_or_tilde, odd_byte) = rare_bytes(rest.as_bytes());
+    let any_colon_or_tilde = WIN && colon_or_tilde;
+    let any_odd_byte = mode == Mode::Launch && odd_byte;
     let mut depth = 0usize;
     let mut leading_dotdots = 0usize;
     let mut any_odd = false;
@@ -2410,15 +2408,17 @@ mod tests {
     /// The word-at-a-time scan agrees with a byte-by-byte one for every byte value at every
     /// position of buffers of 0 to 17 bytes.
     #[test]
-    fn control_or_non_ascii_scan_matches_bytewise() {
+    fn rare_bytes_scan_matches_bytewise() {
         for len in 0..18usize {
-            assert!(!has_control_or_non_ascii(&vec![b'a'; len]));
+            assert_eq!(rare_bytes(&vec![b'a'; len]), (false, false));
             for pos in 0..len {
                 for b in 0..=255u8 {
-                    let mut buf = vec![b' '; len];
-                    buf[pos] = b;
-                    let want = !(0x20..0x80).contains(&b);
-                    assert_eq!(has_control_or_non_ascii(&buf), want, "{len} {pos} {b}");
+                    for fill in [b' ', b'~' + 1] {
+                        let mut buf = vec![fill; len];
+                        buf[pos] = b;
+                        let want = (b == b':' || b == b'~', !(0x20..0x80).contains(&b));
+                        assert_eq!(rare_bytes(&buf), want, "{len} {pos} {b} {fill}");
+                    }
                 }
             }
         }
