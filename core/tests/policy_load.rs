@@ -667,6 +667,18 @@ fn variable_names_differing_only_in_case_are_errors_on_windows() {
         ),
         "{errs:#?}"
     );
+    // Values are not expanded: a nested variable is reported at the variable.
+    let yaml = format!(
+        "{HEAD}variables: {{ Nest: '%SystemRoot%\\Nested' }}\napplications:\n  - {{ id: a, path: '%Nest%\\' }}\n"
+    );
+    let errs = errors(&yaml);
+    assert!(
+        has(
+            &errs,
+            "variables.Nest: '%SystemRoot%\\Nested': a variable's value is not expanded"
+        ),
+        "{errs:#?}"
+    );
     // POSIX variables are case-sensitive: two names.
     let yaml = format!(
         "{HEAD}platform: linux\nvariables: {{ tools: /t, TOOLS: /u }}\napplications:\n  - {{ id: a, path: '$tools/' }}\n"
@@ -683,4 +695,30 @@ fn toml_files_are_refused_clearly() {
     let err = Policy::from_path(&file).unwrap_err().to_string();
     assert!(err.contains("TOML policies are not supported"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn duplicate_approval_rule_ids_are_reported_even_when_the_first_rule_has_errors() {
+    let yaml = format!(
+        r#"{HEAD}applications:
+  - {{ id: a, fileName: a.exe }}
+autonomousApproval:
+  enabled: true
+  rules:
+    - {{ id: r, action: allow }}
+    - {{ id: r, action: approve }}
+"#
+    );
+    let errs = errors(&yaml);
+    assert!(
+        has(&errs, "autonomousApproval.rules[0].action"),
+        "{errs:#?}"
+    );
+    assert!(
+        has(
+            &errs,
+            "autonomousApproval.rules[1]: duplicate approval rule id 'r'"
+        ),
+        "{errs:#?}"
+    );
 }

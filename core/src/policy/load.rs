@@ -847,6 +847,17 @@ impl Loader {
                 continue;
             }
             if let Some(v) = string(&mut self.cx, &e.value, &pp) {
+                if platform == Platform::Windows && v.contains('%') {
+                    // Said here rather than as "not absolute" at every rule that uses it.
+                    self.cx.error(
+                        &pp,
+                        e.value.span,
+                        format!(
+                            "'{v}': a variable's value is not expanded (variables do not nest); write the full path"
+                        ),
+                    );
+                    continue;
+                }
                 out.insert(e.key.clone(), v);
             }
         }
@@ -1558,17 +1569,26 @@ impl Loader {
         if let Some(n) = m.get("rules") {
             let rp = P::Key(p, "rules");
             if let Some(items) = seq(&mut self.cx, n, &rp) {
+                // Duplicate ids are found from the raw ids, so they are reported even when a
+                // rule has other errors (every error at once).
+                let mut seen: Vec<&str> = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let pp = P::Index(&rp, i);
-                    if let Some((r, pr)) = self.rule(item, &pp) {
-                        if rules.iter().any(|o: &ApprovalRule| o.id == r.id) {
+                    let raw_id = item.get("id").and_then(Node::as_str);
+                    let duplicate = raw_id.is_some_and(|id| seen.contains(&id));
+                    if let Some(id) = raw_id {
+                        if duplicate {
                             self.cx.error(
                                 &pp,
                                 item.span,
-                                format!("duplicate approval rule id '{}'", r.id),
+                                format!("duplicate approval rule id '{id}'"),
                             );
-                            continue;
                         }
+                        seen.push(id);
+                    }
+                    if let Some((r, pr)) = self.rule(item, &pp)
+                        && !duplicate
+                    {
                         rules.push(r);
                         parsed.push(pr);
                     }
