@@ -109,9 +109,29 @@ pub fn run(cmd: AuditCommand) -> Result<u8, Failure> {
                 .map_err(|e| usage(format!("cannot read {}: {e}", log.display())))?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            for (i, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
-                let line =
-                    line.map_err(|e| usage(format!("cannot read {}: {e}", log.display())))?;
+            let mut reader = std::io::BufReader::new(file);
+            let mut line = Vec::new();
+            for i in 0.. {
+                line.clear();
+                let n = reader
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| usage(format!("cannot read {}: {e}", log.display())))?;
+                if n == 0 {
+                    break;
+                }
+                if line.pop() != Some(b'\n') {
+                    // A last line without its newline: an append that a crash cut short.
+                    out.flush()
+                        .map_err(|e| usage(format!("cannot write the export: {e}")))?;
+                    return Err(Failure {
+                        code: 1,
+                        message: format!(
+                            "{}: line {}: a torn last line (no newline: an append cut short), not exported; `jitaccess audit verify` reports it",
+                            log.display(),
+                            i + 1
+                        ),
+                    });
+                }
                 let text = std::str::from_utf8(&line).map_err(|_| Failure {
                     code: 1,
                     message: format!("{}: line {}: not UTF-8", log.display(), i + 1),

@@ -263,5 +263,18 @@ fn exports_parse() {
     }
     let out = run(&["audit", "export", "a.log", "--format", "xml"], &dir);
     assert_eq!(out.status.code(), Some(2));
+    // A torn last line (an append cut short): the complete records are exported, then exit 1
+    // naming the torn line.
+    let log = std::fs::read(dir.join("a.log")).unwrap();
+    let records = log.iter().filter(|&&b| b == b'\n').count();
+    std::fs::write(dir.join("a.log"), &log[..log.len() - 5]).unwrap();
+    let out = run(&["audit", "export", "a.log", "--format", "ecs"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout).lines().count(), records - 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("line {records}: a torn last line")),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
