@@ -108,7 +108,8 @@ impl FfiSetup {
         let mut compiled: *mut JitaccessCompiledPolicy = std::ptr::null_mut();
         // SAFETY: valid strings and out-pointers.
         unsafe {
-            let r = jitaccess_policy_from_str(text.as_ptr(), JitaccessFormat::Json, &mut policy);
+            let r =
+                jitaccess_policy_from_str(text.as_ptr(), JitaccessFormat::Json as i32, &mut policy);
             assert_eq!(r.code, JitaccessCode::Ok, "policy through the ABI");
             let r = jitaccess_policy_compile(policy, &mut compiled);
             assert_eq!(r.code, JitaccessCode::Ok, "compile through the ABI");

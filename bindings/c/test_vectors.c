@@ -447,6 +447,9 @@ static void abi_tests(void) {
               JITACCESS_CODE_NULL_ARGUMENT, "text");
   expect_code("null out", jitaccess_policy_from_str(POLICY, JITACCESS_FORMAT_YAML, NULL),
               JITACCESS_CODE_NULL_ARGUMENT, "out");
+  expect_code("format out of range", jitaccess_policy_from_str(POLICY, 7, &policy),
+              JITACCESS_CODE_INVALID_ARGUMENT, "format: 7");
+  record(policy == NULL, "abi", "bad format leaves out NULL", "out was set");
 
   expect_code("good policy", jitaccess_policy_from_str(POLICY, JITACCESS_FORMAT_YAML, &policy), JITACCESS_CODE_OK, NULL);
   expect_code("lint", jitaccess_policy_lint(policy, &out), JITACCESS_CODE_OK, NULL);
@@ -489,6 +492,12 @@ static void abi_tests(void) {
   jitaccess_decision_free(&d);
   jitaccess_decision_free(&d); /* twice is safe */
   expect_code("typed: null out", jitaccess_evaluate(compiled, &l, 0, NULL), JITACCESS_CODE_NULL_ARGUMENT, "out");
+  /* A NULL group array with a length is an error, not "no groups" (fail closed). */
+  l.user_groups = NULL;
+  l.user_groups_len = 2;
+  expect_code("typed: NULL groups with a length", jitaccess_evaluate(compiled, &l, 0, &d),
+              JITACCESS_CODE_NULL_ARGUMENT, "user.groups is NULL");
+  l.user_groups_len = 0;
 
   /* Engine: options, unknown ids, lifecycle codes, typed evaluate with a grant. */
   expect_code("engine: unknown option", jitaccess_engine_new(compiled, "{\"colour\": 1}", &engine), JITACCESS_CODE_PARSE_ERROR, "colour");

@@ -339,12 +339,16 @@ namespace JitAccess
 
         /// <summary>Loads a YAML policy; throws JitAccessException (Code "invalidPolicy") listing
         /// every problem with its document path.</summary>
-        public static Policy FromYaml(string text) { return FromString(text, JitaccessFormat.Yaml); }
+        public static Policy FromYaml(string text) { return FromString(text, FormatYaml); }
 
         /// <summary>Loads a JSON policy.</summary>
-        public static Policy FromJson(string text) { return FromString(text, JitaccessFormat.Json); }
+        public static Policy FromJson(string text) { return FromString(text, FormatJson); }
 
-        private static Policy FromString(string text, JitaccessFormat format)
+        // JitaccessFormat of ffi/include/jitaccess.h (passed as an int32_t).
+        private const int FormatYaml = 0;
+        private const int FormatJson = 1;
+
+        private static Policy FromString(string text, int format)
         {
             var h = new PolicyHandle();
             fixed (byte* t = Interop.Utf8z(text))

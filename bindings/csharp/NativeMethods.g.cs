@@ -52,15 +52,16 @@ namespace JitAccess.Native
         public static extern void jitaccess_decision_free(JitaccessDecision* d);
 
         /// <summary>
-        ///  Loads a policy from text. On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem
-        ///  with its document path and line, e.g. `privilegeLists[2].applications[1]: unknown application
-        ///  'ghost' (line 40, column 7)`.
+        ///  Loads a policy from text. `format` is a [`JitaccessFormat`] value (taken as an integer, so
+        ///  that any other value is a clean `JITACCESS_CODE_INVALID_ARGUMENT`, not undefined behaviour).
+        ///  On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem with its document path and
+        ///  line, e.g. `privilegeLists[2].applications[1]: unknown application 'ghost' (line 40, column 7)`.
         ///
         ///  # Safety
         ///  `text` is a NUL-terminated string; `out` is valid for writes.
         /// </summary>
         [DllImport(__DllName, EntryPoint = "jitaccess_policy_from_str", CallingConvention = CallingConvention.Cdecl, ExactSpelling = true)]
-        public static extern JitaccessResult jitaccess_policy_from_str(byte* text, JitaccessFormat format, JitaccessPolicy** @out);
+        public static extern JitaccessResult jitaccess_policy_from_str(byte* text, int format, JitaccessPolicy** @out);
 
         /// <summary>
         ///  Loads a policy from a file (`.json` is JSON, anything else YAML).
@@ -755,21 +756,6 @@ namespace JitAccess.Native
         ///  `deny`.
         /// </summary>
         Deny = 3,
-    }
-
-    /// <summary>
-    ///  The format of policy text.
-    /// </summary>
-    public enum JitaccessFormat : int
-    {
-        /// <summary>
-        ///  YAML 1.2.
-        /// </summary>
-        Yaml = 0,
-        /// <summary>
-        ///  JSON.
-        /// </summary>
-        Json = 1,
     }
 
 

@@ -59,7 +59,7 @@ pub fn run(cmd: AuditCommand) -> Result<u8, Failure> {
     match cmd {
         AuditCommand::Keygen { name } => {
             let (key, private, public) = audit::keygen(&name).map_err(io_failure)?;
-            println!("{}", key.verifier().to_text());
+            outln!("{}", key.verifier().to_text());
             eprintln!(
                 "jitaccess: wrote {} (private, keep it secret) and {}",
                 private.display(),
@@ -77,7 +77,7 @@ pub fn run(cmd: AuditCommand) -> Result<u8, Failure> {
                     message: other.to_string(),
                 },
             })?;
-            println!("{}", proof.to_json());
+            outln!("{}", proof.to_json());
             Ok(0)
         }
         AuditCommand::VerifyProof { proof, key } => {
@@ -86,7 +86,7 @@ pub fn run(cmd: AuditCommand) -> Result<u8, Failure> {
             let checked = Proof::from_json(&text).and_then(|p| p.check(&key));
             match checked {
                 Ok((record, cp)) => {
-                    println!(
+                    outln!(
                         "{}: record {} ({}) is in the log '{}' of {} records signed by {}",
                         proof.display(),
                         record.seq(),
@@ -197,7 +197,7 @@ fn verify(log: &Path, key: &Path) -> Result<u8, Failure> {
             report.unsealed()
         ));
     }
-    println!(
+    outln!(
         "{}: {} records, {} checkpoints, {} sealed, {} unsealed",
         log.display(),
         report.records,
@@ -206,7 +206,7 @@ fn verify(log: &Path, key: &Path) -> Result<u8, Failure> {
         report.unsealed()
     );
     if problems.is_empty() {
-        println!("{}: every record is sealed and intact", log.display());
+        outln!("{}: every record is sealed and intact", log.display());
         Ok(0)
     } else {
         Err(Failure {

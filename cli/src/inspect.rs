@@ -53,7 +53,7 @@ pub fn inspect(file: &Path, trust: Option<&Path>, details: bool) -> Result<u8, F
         serde_json::to_string_pretty(&found.launch)
     }
     .map_err(|e| usage(format!("cannot print the facts: {e}")))?;
-    println!("{json}");
+    outln!("{json}");
     Ok(0)
 }
 

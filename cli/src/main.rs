@@ -3,7 +3,27 @@
 //! Exit codes (interfaces.md): 0 success, 1 a negative answer (invalid policy, failed test),
 //! 2 a usage or I/O error. Results go to stdout, errors and warnings to stderr.
 
+/// `println!` for results on stdout that never panics: when the reader has gone away (`jitaccess
+/// schema | head -1`), the rest of the output is dropped and the command still finishes its work
+/// (a test run still closes its audit log) and returns its exit code.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_out(format_args!($($arg)*))
+    };
+}
+
 mod audit;
+
+/// See [`outln!`].
+pub(crate) fn write_out(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n"))
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("jitaccess: cannot write to standard output: {e}");
+    }
+}
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -183,7 +203,7 @@ fn check(path: &Path) -> Result<u8, Failure> {
         eprintln!("warning: {}: {lint}", path.display());
     }
     let doc = policy.document();
-    println!(
+    outln!(
         "{}: valid policy '{}' ({} applications, {} privilege lists, {} JIT policies, {} groups), {} warning{}",
         path.display(),
         doc.name,
@@ -261,7 +281,7 @@ fn print_decision(
         serde_json::to_string_pretty(&decision)
     }
     .map_err(|e| usage(format!("cannot print the decision: {e}")))?;
-    println!("{json}");
+    outln!("{json}");
     Ok(0)
 }
 
@@ -295,12 +315,12 @@ fn test(files: &[PathBuf], verbose: bool, audit: Option<(&Path, &Path)>) -> Resu
         for r in &report.results {
             if r.passed {
                 if verbose {
-                    println!("ok   {}: {}", r.file, r.name);
+                    outln!("ok   {}: {}", r.file, r.name);
                 }
             } else {
-                println!("FAIL {}: {}", r.file, r.name);
+                outln!("FAIL {}: {}", r.file, r.name);
                 for line in r.message.as_deref().unwrap_or("").lines() {
-                    println!("       {line}");
+                    outln!("       {line}");
                 }
             }
         }
@@ -318,13 +338,13 @@ fn test(files: &[PathBuf], verbose: bool, audit: Option<(&Path, &Path)>) -> Resu
     if let Some(e) = load_error {
         return Err(e);
     }
-    println!("{}", total.summary());
+    outln!("{}", total.summary());
     Ok(if total.failed == 0 { 0 } else { 1 })
 }
 
 fn schema() -> Result<u8, Failure> {
     let text = serde_json::to_string_pretty(&Policy::json_schema())
         .map_err(|e| usage(format!("cannot print the schema: {e}")))?;
-    println!("{text}");
+    outln!("{text}");
     Ok(0)
 }

@@ -492,6 +492,10 @@ struct Scan {
     /// First component-level problem, with the offending component.
     problem: Option<(Unresolved, Span)>,
     last_odd: bool,
+    /// A control character was seen in some component: a host that reads the path as a C
+    /// string (up to a NUL) names another file, so the file name is unreliable too, whichever
+    /// component held it.
+    control_char: bool,
     partial_globstar: Option<Span>,
     glob_root: Option<Span>,
     dotdot_after_globstar: bool,
@@ -503,6 +507,7 @@ impl Scan {
             root: RootKind::Relative,
             problem: None,
             last_odd: false,
+            control_char: false,
             partial_globstar: None,
             glob_root: None,
             dotdot_after_globstar: false,
@@ -522,7 +527,7 @@ impl Scan {
             } else {
                 Some(Unresolved::Relative)
             },
-            last_component_odd: self.last_odd,
+            last_component_odd: self.last_odd || self.control_char,
         }
     }
 }
@@ -867,6 +872,7 @@ fn push_components_impl<const WIN: bool>(
         // One pass over the component for both `:` and `~` (rare in real paths).
         let colon_or_tilde = any_colon_or_tilde && comp.bytes().any(|b| b == b':' || b == b'~');
         let odd = if any_odd_byte && has_odd_char::<WIN>(comp) {
+            scan.control_char |= comp.bytes().any(|b| b < 0x20);
             Some(Unresolved::OddCharacter)
         } else if !windows {
             None
@@ -2530,7 +2536,9 @@ mod tests {
             ("C:\\W\u{0131}ndows\\System32\\cmd.exe", "C:\\W\u{0131}ndows\\System32\\cmd.exe", Some(OddCharacter), false),
             ("C:\\Stra\u{1E9E}e\\x.exe", "C:\\Stra\u{1E9E}e\\x.exe", Some(OddCharacter), false),
             ("C:\\Tools\\\u{212B}.exe", "C:\\Tools\\\u{212B}.exe", Some(OddCharacter), true),
-            ("C:\\Evil\\a.exe\0\\..\\..\\Program Files\\a.exe", "C:\\Program Files\\a.exe", Some(OddCharacter), false),
+            ("C:\\Evil\\a.exe\0\\..\\..\\Program Files\\a.exe", "C:\\Program Files\\a.exe", Some(OddCharacter), true),
+            // A NUL anywhere makes the file name unreliable too (a C-string reader runs cmd.exe).
+            ("C:\\Windows\\System32\\cmd.exe\0\\tool.exe", "C:\\Windows\\System32\\cmd.exe\0\\tool.exe", Some(OddCharacter), true),
             ("C:\\Tools\\a\tb.exe", "C:\\Tools\\a\tb.exe", Some(OddCharacter), true),
             // Ordinary non-ASCII names stay resolved (ß, ς, ſ and k fold and upper-case alike).
             ("C:\\Straße\\Ωμέγας\\ſk.exe", "C:\\Straße\\Ωμέγας\\ſk.exe", None, false),

@@ -350,6 +350,20 @@ fn the_writer_repairs_a_torn_tail_and_continues() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// One writer per log: a second writer while the first is open is refused.
+#[test]
+fn a_log_in_use_is_refused_until_its_writer_is_closed() {
+    let dir = temp_dir("audit-locked");
+    let log = make_log(&dir, 3);
+    let w = Writer::open(&log, key(), WriterOptions::default()).unwrap();
+    let e = Writer::open(&log, key(), WriterOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("in use by another writer"), "{e}");
+    w.close().unwrap();
+    let w = Writer::open(&log, key(), WriterOptions::default()).unwrap();
+    w.close().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn the_writer_refuses_a_tampered_log_and_a_foreign_key() {
     let dir = temp_dir("audit-refuse");

@@ -1927,3 +1927,21 @@ fn max_per_user_counts_a_user_known_by_name_or_sid() {
     assert_eq!(s("a3", Some(ALICE), 3, t0() + mins(2)), PENDING);
     assert_eq!(s("a4", None, 4, t0() + mins(3)), PENDING);
 }
+
+/// Request JSON uses the spec's camelCase names throughout, and journals written with the old
+/// `privilege_list` spelling still load.
+#[test]
+fn request_json_is_camel_case_and_reads_the_old_spelling() {
+    let f = fx("");
+    let r = f.submit_ok("r1", tool(ALICE), Some("1h"), t0());
+    let v = serde_json::to_value(&r).unwrap();
+    let origin = &v["origin"];
+    assert_eq!(origin["kind"], "submitted", "{v}");
+    assert!(origin.get("privilegeList").is_some(), "{v}");
+    assert!(origin.get("privilege_list").is_none(), "{v}");
+    let old = serde_json::to_string(&v)
+        .unwrap()
+        .replace("\"privilegeList\"", "\"privilege_list\"");
+    let back: jitaccess::lifecycle::Request = serde_json::from_str(&old).unwrap();
+    assert_eq!(back, r);
+}

@@ -522,6 +522,14 @@ fn path_spoofing_table() {
             Some("no-evil/evil-dir"),
             true,
         ),
+        // A NUL in an earlier component: a host that stops at the NUL runs cmd.exe, so the
+        // file name is unknown too and the fileName deny holds.
+        (
+            "C:\\Apps\\cmd.exe\0\\mmc.exe",
+            Outcome::Deny,
+            Some("no-evil/evil-dir"),
+            true,
+        ),
         // Elevating path rules never hold for an unresolved path.
         (
             r"C:\Windows\System32\mmc.exe",
@@ -644,6 +652,16 @@ privilegeLists:
         ),
         (r"cmd.exe", Outcome::Deny, Some("no-shells/shells"), true),
         (r"C:\WINDOW~1\System32\mmc.exe", Outcome::None, None, true),
+        // A NUL in an earlier component: a host reading up to the NUL runs cmd.exe, so the
+        // file name `mmc.exe` after it is unknown, and the deny by name holds.
+        (
+            "C:\\Windows\\System32\\cmd.exe\0\\mmc.exe",
+            Outcome::Deny,
+            Some("no-shells/shells"),
+            true,
+        ),
+        // A Kelvin sign in a folder: the folder rule is unknown, the file name is real.
+        ("C:\\Windows\\\u{212A}\\mmc.exe", Outcome::None, None, true),
         // A short last component could be any long name (short names can be set at will).
         (
             r"C:\Windows\System32\MMC~1.EXE",

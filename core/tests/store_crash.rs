@@ -359,3 +359,20 @@ fn recovered_active_requests_still_cover_and_failed_commands_write_nothing() {
     assert_eq!(engine.get("r1", end).unwrap().status, Status::Expired);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One journal serves one engine: a second open while the first holds it is refused (two
+/// engines would each keep their own copy of the requests and undo each other's transitions).
+#[test]
+fn a_journal_in_use_is_refused_until_its_engine_is_gone() {
+    let dir = temp_dir("locked");
+    let journal = journal_with_lines(&dir, 2);
+    let first = FileStore::open(&journal).unwrap();
+    let engine = Engine::new(policy(), Box::new(first), Box::new(NullSink)).unwrap();
+    let e = FileStore::open(&journal).unwrap_err().to_string();
+    assert!(e.contains("in use by another engine"), "{e}");
+    assert!(FileStore::open_group_commit(&journal).is_err());
+    drop(engine);
+    let again = FileStore::open(&journal).unwrap();
+    assert_eq!(again.dropped_tail_bytes(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -484,15 +484,14 @@ JitaccessResult jitaccess_engine_evaluate(const JitaccessEngine *engine,
 // `engine` is a live engine; `out_json` is valid for writes.
 JitaccessResult jitaccess_engine_take_events(const JitaccessEngine *engine, char **out_json);
 
-// Loads a policy from text. On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem
-// with its document path and line, e.g. `privilegeLists[2].applications[1]: unknown application
-// 'ghost' (line 40, column 7)`.
+// Loads a policy from text. `format` is a [`JitaccessFormat`] value (taken as an integer, so
+// that any other value is a clean `JITACCESS_CODE_INVALID_ARGUMENT`, not undefined behaviour).
+// On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem with its document path and
+// line, e.g. `privilegeLists[2].applications[1]: unknown application 'ghost' (line 40, column 7)`.
 //
 // # Safety
 // `text` is a NUL-terminated string; `out` is valid for writes.
-JitaccessResult jitaccess_policy_from_str(const char *text,
-                                          JitaccessFormat format,
-                                          JitaccessPolicy **out);
+JitaccessResult jitaccess_policy_from_str(const char *text, int32_t format, JitaccessPolicy **out);
 
 // Loads a policy from a file (`.json` is JSON, anything else YAML).
 //

@@ -23,7 +23,7 @@
 //! use jitaccess_ffi::*;
 //! let yaml = CString::new("apiVersion: jitaccess/v1\nname: p\napplications: [{ id: shells, fileName: cmd.exe }]\nprivilegeLists: [{ id: no-shells, elevation: deny, applications: [shells] }]\n").unwrap();
 //! let mut policy = std::ptr::null_mut();
-//! let r = unsafe { jitaccess_policy_from_str(yaml.as_ptr(), JitaccessFormat::Yaml, &mut policy) };
+//! let r = unsafe { jitaccess_policy_from_str(yaml.as_ptr(), JitaccessFormat::Yaml as i32, &mut policy) };
 //! assert_eq!(r.code, JitaccessCode::Ok);
 //! let mut compiled = std::ptr::null_mut();
 //! unsafe { jitaccess_policy_compile(policy, &mut compiled) };

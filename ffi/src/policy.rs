@@ -38,24 +38,31 @@ pub(crate) fn launch_failure(e: &jitaccess::LaunchError) -> Failure {
     Failure::new(JitaccessCode::InvalidLaunch, e.to_string())
 }
 
-/// Loads a policy from text. On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem
-/// with its document path and line, e.g. `privilegeLists[2].applications[1]: unknown application
-/// 'ghost' (line 40, column 7)`.
+/// Loads a policy from text. `format` is a [`JitaccessFormat`] value (taken as an integer, so
+/// that any other value is a clean `JITACCESS_CODE_INVALID_ARGUMENT`, not undefined behaviour).
+/// On `JITACCESS_CODE_INVALID_POLICY` the message lists every problem with its document path and
+/// line, e.g. `privilegeLists[2].applications[1]: unknown application 'ghost' (line 40, column 7)`.
 ///
 /// # Safety
 /// `text` is a NUL-terminated string; `out` is valid for writes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn jitaccess_policy_from_str(
     text: *const c_char,
-    format: JitaccessFormat,
+    format: i32,
     out: *mut *mut JitaccessPolicy,
 ) -> JitaccessResult {
     guard(|| {
         // SAFETY: the caller's promises, checked for NULL.
         let (out, text) = unsafe { (out_ptr(out, "out")?, arg_str(text, "text")?) };
-        let policy = match format {
-            JitaccessFormat::Json => Policy::from_json(text),
-            _ => Policy::from_yaml(text),
+        let policy = if format == JitaccessFormat::Yaml as i32 {
+            Policy::from_yaml(text)
+        } else if format == JitaccessFormat::Json as i32 {
+            Policy::from_json(text)
+        } else {
+            return Err(Failure::new(
+                JitaccessCode::InvalidArgument,
+                format!("format: {format} is not a JitaccessFormat (0 YAML, 1 JSON)"),
+            ));
         }
         .map_err(|e| policy_failure(&e))?;
         *out = Box::into_raw(Box::new(JitaccessPolicy(policy)));

@@ -584,11 +584,24 @@ unsafe fn put(dst: &mut Option<String>, s: JitaccessStr, what: &str) -> Res {
 ///
 /// # Safety
 /// `ptr` is NULL or valid for `len` [`JitaccessStr`]s, each valid as in [`field`].
+/// A NULL array with a non-zero length is the caller's mistake, not an empty list: treating it as
+/// "no groups" could take the user out of a group-scoped deny (fail closed).
+fn null_list(ptr: *const JitaccessStr, len: usize, what: &str) -> Res {
+    if ptr.is_null() {
+        return Err(Failure::new(
+            JitaccessCode::NullArgument,
+            format!("launch.{what} is NULL but its length is {len}"),
+        ));
+    }
+    Ok(())
+}
+
 unsafe fn set_list(dst: &mut Vec<String>, ptr: *const JitaccessStr, len: usize, what: &str) -> Res {
-    if ptr.is_null() || len == 0 {
+    if len == 0 {
         dst.clear();
         return Ok(());
     }
+    null_list(ptr, len, what)?;
     // SAFETY: the caller promises `len` entries.
     let items = unsafe { std::slice::from_raw_parts(ptr, len) };
     dst.truncate(len);
@@ -771,9 +784,10 @@ thread_local! {
 /// # Safety
 /// `ptr` is NULL or valid for `len` [`JitaccessStr`]s, each valid as in [`field`].
 unsafe fn read_list(out: &mut Vec<&str>, ptr: *const JitaccessStr, len: usize, what: &str) -> Res {
-    if ptr.is_null() || len == 0 {
+    if len == 0 {
         return Ok(());
     }
+    null_list(ptr, len, what)?;
     // SAFETY: the caller promises `len` entries.
     let items = unsafe { std::slice::from_raw_parts(ptr, len) };
     out.reserve(len);
@@ -954,7 +968,9 @@ unsafe fn read_view_ascii<'a: 'v, 'v>(
         };
         let groups = list(l.user_groups, l.user_groups_len);
         let tags = list(l.computer_tags, l.computer_tags_len);
-        let mut null = false;
+        // A NULL array with a length: the checked path reports it.
+        let mut null = (l.user_groups.is_null() && l.user_groups_len > 0)
+            || (l.computer_tags.is_null() && l.computer_tags_len > 0);
         for s in groups {
             null |= s.ptr.is_null();
             bad |= non_ascii(s.ptr.cast::<u8>(), if s.ptr.is_null() { 0 } else { s.len });
@@ -1210,10 +1226,21 @@ mod tests {
             sparse.user_name = NONE;
             sparse.signer_valid = false;
             sparse.version_company_name = NONE;
-            sparse.user_groups = std::ptr::null();
-            sparse.user_groups_len = 3; // NULL array with a length: an empty list
             let (v, c) = run(&sparse);
             assert_eq!(v, c);
+            // A NULL array with a length is an error (not "no groups"), on every path.
+            sparse.user_groups = std::ptr::null();
+            sparse.user_groups_len = 3;
+            let (v, c) = run(&sparse);
+            assert!(
+                v.as_ref()
+                    .is_err_and(|e| e.contains("user.groups is NULL but its length is 3")),
+                "{v:?}"
+            );
+            assert_eq!(v, c);
+            // SAFETY: as above.
+            let fast = unsafe { read_view_ascii(&sparse, &mut lists, &mut LaunchRef::default()) };
+            assert!(fast.is_none());
             // Each field in turn: invalid UTF-8, and the checked path's first error.
             for i in 0..19 {
                 let mut bad = f.clone();

@@ -263,6 +263,19 @@ impl PyEngine {
         Ok(list)
     }
 
+    /// The audit events recorded since the last call, removed from the engine (oldest first).
+    /// A long-running host calls this instead of `events()` so that memory does not grow with
+    /// every command; empty when the engine was made with `record_events=False`.
+    fn take_events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        if let Some(sink) = &self.events {
+            for e in sink.take() {
+                list.append(to_py(py, &e)?)?;
+            }
+        }
+        Ok(list)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<jitaccess.Engine policy={:?}>",

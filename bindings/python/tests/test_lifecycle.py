@@ -132,6 +132,12 @@ def test_pending_active_get_cancel_and_events():
     assert engine.get("p1", at=T0)["status"] == "cancelled"
     types = [e["type"] for e in engine.events()]
     assert "request.submitted" in types and "request.cancelled" in types
+    # take_events drains: a long-running host keeps memory flat.
+    taken = engine.take_events()
+    assert [e["type"] for e in taken] == types
+    assert engine.events() == [] and engine.take_events() == []
+    engine.submit("p3", PROCMON, "3h", "a long enough reason", at=T0)
+    assert [e["type"] for e in engine.take_events()] == ["request.submitted"]
 
 
 def test_admin_grant_covers_and_revoke_ends_it():

@@ -210,6 +210,21 @@ impl Writer {
         let path = path.as_ref().to_path_buf();
         let cp_path = checkpoints_path(&path);
         let log = open_append(&path)?;
+        // One writer per log: two would interleave records and fork the Merkle tree. The lock
+        // goes with the file (and with the process, if it dies).
+        match log.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(AuditError::io(
+                    &path,
+                    std::io::Error::new(
+                        std::io::ErrorKind::WouldBlock,
+                        "the log is in use by another writer (it is locked)",
+                    ),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(AuditError::io(&path, e)),
+        }
         let cps = open_append(&cp_path)?;
         let data = std::fs::read(&path).map_err(|e| AuditError::io(&path, e))?;
         let cp_data = std::fs::read(&cp_path).map_err(|e| AuditError::io(&cp_path, e))?;

@@ -270,6 +270,22 @@ impl MemorySink {
     pub fn events(&self) -> Vec<Event> {
         self.events.lock().map(|e| e.clone()).unwrap_or_default()
     }
+
+    /// The events recorded so far, removed from the sink: a long-running host drains it so
+    /// that memory does not grow with every command.
+    ///
+    /// ```
+    /// use jitaccess::lifecycle::MemorySink;
+    /// let sink = MemorySink::default();
+    /// assert!(sink.take().is_empty());
+    /// assert!(sink.events().is_empty());
+    /// ```
+    pub fn take(&self) -> Vec<Event> {
+        self.events
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
+    }
 }
 
 impl AuditSink for MemorySink {

@@ -196,7 +196,11 @@ impl RequestError {
 
 /// How a request came to be.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 #[non_exhaustive]
 pub enum Origin {
     /// Submitted by a user for one launch.
@@ -205,7 +209,9 @@ pub enum Origin {
         launch: std::sync::Arc<Launch>,
         /// The winning application of the launch's decision.
         application: Option<String>,
-        /// The winning privilege list of the launch's decision.
+        /// The winning privilege list of the launch's decision (`privilegeList`; journals
+        /// written before 2026-12-05 spell it `privilege_list`, which is still read).
+        #[serde(alias = "privilege_list")]
         privilege_list: Option<String>,
         /// The decision's rule.
         rule: Option<String>,

@@ -191,6 +191,19 @@ impl FileStore {
             .append(true)
             .open(&path)
             .map_err(|e| io("cannot open the journal", e))?;
+        // One journal serves one engine: a second engine would hold its own copy of the
+        // requests and overwrite the first one's transitions (a revoked grant coming back).
+        // The lock goes with the file (and with the process, if it dies).
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError(format!(
+                    "{}: the journal is in use by another engine (it is locked); a store file serves one engine at a time",
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io("cannot lock the journal", e)),
+        }
         let mut order: Vec<String> = Vec::new();
         let mut latest: HashMap<String, Request> = HashMap::new();
         let mut good_end: u64 = 0;
