@@ -126,13 +126,46 @@ pub unsafe extern "C" fn jitaccess_engine_free(engine: *mut JitaccessEngine) {
 }
 
 /// `OneOrMany`: a string or a list of strings.
-#[derive(Deserialize, Default)]
-#[serde(untagged)]
+#[derive(Default)]
 enum Names {
     #[default]
     None,
     One(String),
     Many(Vec<String>),
+}
+
+// By hand rather than `#[serde(untagged)]`, whose error ("data did not match any variant of
+// untagged enum") says neither what was expected nor where.
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Names;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Names, E> {
+                Ok(Names::None)
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Names, E> {
+                Ok(Names::None)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Names, E> {
+                Ok(Names::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Names, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Names::Many(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Names {
@@ -597,4 +630,30 @@ pub unsafe extern "C" fn jitaccess_engine_take_events(
         *out = owned_string(to_json(&events)?);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn names_take_a_string_a_list_or_nothing_and_say_what_they_expected() {
+        let a: Args = parse_json(r#"{"user": "alice", "computer": ["a", "b"]}"#, "grant").unwrap();
+        assert_eq!(a.user.into_vec(), ["alice"]);
+        assert_eq!(a.computer.into_vec(), ["a", "b"]);
+        assert!(a.applications.into_vec().is_empty());
+        let a: Args = parse_json(r#"{"user": null}"#, "grant").unwrap();
+        assert!(a.user.into_vec().is_empty());
+        for bad in [r#"{"applications": 5}"#, r#"{"user": [1]}"#] {
+            let Err(e) = parse_json::<Args>(bad, "grant arguments") else {
+                panic!("{bad} was accepted");
+            };
+            assert!(
+                e.message.contains("expected a string") && e.message.contains("column"),
+                "{}",
+                e.message
+            );
+        }
+    }
 }
