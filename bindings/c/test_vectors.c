@@ -547,6 +547,13 @@ static void abi_tests(void) {
   remove(store_path);
   snprintf(store_opts, sizeof store_opts, "{\"storePath\": \"%s\"}", store_path);
   expect_code("engine with a file store", jitaccess_engine_new(compiled, store_opts, &engine), JITACCESS_CODE_OK, NULL);
+  {
+    /* One engine per store file: a second one is refused while the first is open. */
+    JitaccessEngine *second = NULL;
+    expect_code("a second engine on the same store", jitaccess_engine_new(compiled, store_opts, &second),
+                JITACCESS_CODE_IO_ERROR, "in use by another engine");
+    record(second == NULL, "abi", "refused engine leaves out NULL", "out was set");
+  }
   expect_code("submit to the file store",
               jitaccess_engine_submit(engine, "{\"id\": \"s1\", \"launch\": {\"path\": \"C:\\\\Tools\\\\tool.exe\", \"user\": {\"name\": \"bob\"}}, \"justification\": \"ticket 7\"}",
                                       "2026-01-01T00:00:00Z", &out),

@@ -93,7 +93,8 @@ pub unsafe extern "C" fn jitaccess_engine_new(
         };
         let store: Box<dyn Store> = match &options.store_path {
             Some(p) => Box::new(FileStore::open(p).map_err(|e| {
-                Failure::new(JitaccessCode::IoError, format!("storePath {p}: {e}"))
+                // The store's messages name the file.
+                Failure::new(JitaccessCode::IoError, format!("storePath: {e}"))
             })?),
             None => Box::new(MemoryStore),
         };

@@ -44,6 +44,18 @@ impl PyEngine {
         }
         Ok(list)
     }
+
+    /// Audit events as a list of dicts (empty without a recording sink).
+    fn event_list<'py>(
+        py: Python<'py>,
+        events: Option<Vec<lifecycle::Event>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for e in events.unwrap_or_default() {
+            list.append(to_py(py, &e)?)?;
+        }
+        Ok(list)
+    }
 }
 
 #[pymethods]
@@ -63,7 +75,8 @@ impl PyEngine {
             None => Box::new(MemoryStore),
             Some(path) => Box::new(
                 FileStore::open(&path)
-                    .map_err(|e| PyValueError::new_err(format!("store {}: {e}", path.display())))?,
+                    // The store's messages name the file.
+                    .map_err(|e| PyValueError::new_err(format!("store: {e}")))?,
             ),
         };
         let events = record_events.then(MemorySink::default);
@@ -254,26 +267,14 @@ impl PyEngine {
     /// The audit events recorded so far (dicts with `type`, `time`, …), oldest first; empty
     /// when the engine was made with `record_events=False`.
     fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        if let Some(sink) = &self.events {
-            for e in sink.events() {
-                list.append(to_py(py, &e)?)?;
-            }
-        }
-        Ok(list)
+        Self::event_list(py, self.events.as_ref().map(MemorySink::events))
     }
 
     /// The audit events recorded since the last call, removed from the engine (oldest first).
     /// A long-running host calls this instead of `events()` so that memory does not grow with
     /// every command; empty when the engine was made with `record_events=False`.
     fn take_events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        if let Some(sink) = &self.events {
-            for e in sink.take() {
-                list.append(to_py(py, &e)?)?;
-            }
-        }
-        Ok(list)
+        Self::event_list(py, self.events.as_ref().map(MemorySink::take))
     }
 
     fn __repr__(&self) -> String {

@@ -160,7 +160,11 @@ def test_relinquish_and_file_store(tmp_path):
     engine.submit("r1", PROCMON, "2h", "long capture for ticket INC000042", at=T0)
     engine.approve("r1", "CORP\\bob", at=T0)
     assert engine.events() == []
-    # A second engine over the same file sees the request.
+    # One engine per store file: a second one is refused while the first is open.
+    with pytest.raises(ValueError, match="in use by another engine"):
+        jitaccess.Engine(policy, store=store)
+    del engine
+    # A new engine over the same file sees the request.
     again = jitaccess.Engine(policy, store=store)
     assert again.get("r1", at=T0)["status"] == "active"
     with pytest.raises(jitaccess.RequestError) as e:
