@@ -242,15 +242,11 @@ pub(crate) fn read_expect(
 ) -> Option<Expect> {
     let mut m = load::map(cx, node, p)?;
     let mut e = Expect::default();
+    // `get` hides nulls: `Some(None)` is a key given as null.
     let present = |m: &mut load::MapR<'_>, key: &'static str| -> Option<Option<Node>> {
-        let was = m.get(key).cloned();
-        // `get` hides nulls; tell "absent" from "null" by looking at the raw entries.
-        match was {
-            Some(n) => Some(Some(n)),
-            None => match &node.value {
-                Value::Map(entries) if entries.iter().any(|en| en.key == key) => Some(None),
-                _ => None,
-            },
+        match m.get(key) {
+            Some(n) => Some(Some(n.clone())),
+            None => m.null_span(key).map(|_| None),
         }
     };
     match present(&mut m, "outcome") {
@@ -271,15 +267,13 @@ pub(crate) fn read_expect(
         ),
         None => {}
     }
-    for key in ["warnings", "shadowed"] {
-        if let Some(span) = m.null_span(key) {
-            cx.error(
-                &P::Key(p, key),
-                span,
-                "null is not an expectation here; give a list ([] for none) or leave the key out",
-            );
-        }
-    }
+    load::null_is_error(
+        cx,
+        &m,
+        p,
+        &["warnings", "shadowed"],
+        "null is not an expectation here; give a list ([] for none) or leave the key out",
+    );
     match present(&mut m, "rule") {
         Some(Some(n)) => e.rule = load::string(cx, &n, &P::Key(p, "rule")).map(Some),
         Some(None) => e.rule = Some(None),
@@ -328,6 +322,24 @@ pub(crate) fn read_launch(cx: &mut Cx, defaults: &Json, node: &Node, p: &P<'_>) 
             cx.error(p, node.span, e.to_string());
             None
         }
+    }
+}
+
+/// Keeps a case or scenario that was read; never drops one without an error saying why.
+fn keep_or_explain<T>(
+    cx: &mut Cx,
+    read: Option<T>,
+    out: &mut Vec<T>,
+    p: &P<'_>,
+    item: &Node,
+    what: &str,
+) {
+    match read {
+        Some(t) => out.push(t),
+        None if cx.errors.is_empty() => {
+            cx.error(p, item.span, format!("this {what} could not be read"));
+        }
+        None => {}
     }
 }
 
@@ -392,14 +404,8 @@ impl TestFile {
             if let Some(items) = load::seq(&mut cx, n, &cp) {
                 for (i, item) in items.iter().enumerate() {
                     let ip = P::Index(&cp, i);
-                    match read_case(&mut cx, &defaults, item, &ip) {
-                        Some(c) => cases.push(c),
-                        // Never drop a case without saying why.
-                        None if cx.errors.is_empty() => {
-                            cx.error(&ip, item.span, "this case could not be read")
-                        }
-                        None => {}
-                    }
+                    let c = read_case(&mut cx, &defaults, item, &ip);
+                    keep_or_explain(&mut cx, c, &mut cases, &ip, item, "case");
                 }
             }
         }
@@ -409,14 +415,8 @@ impl TestFile {
             if let Some(items) = load::seq(&mut cx, n, &sp) {
                 for (i, item) in items.iter().enumerate() {
                     let ip = P::Index(&sp, i);
-                    match read_scenario(&mut cx, &defaults, item, &ip) {
-                        Some(sc) => scenarios.push(sc),
-                        // Never drop a scenario without saying why.
-                        None if cx.errors.is_empty() => {
-                            cx.error(&ip, item.span, "this scenario could not be read")
-                        }
-                        None => {}
-                    }
+                    let sc = read_scenario(&mut cx, &defaults, item, &ip);
+                    keep_or_explain(&mut cx, sc, &mut scenarios, &ip, item, "scenario");
                 }
             }
         }
@@ -733,15 +733,13 @@ fn read_step_expect(cx: &mut Cx, node: &Node, p: &P<'_>, launch: bool) -> Option
     }
     let mut m = load::map(cx, node, p)?;
     // A null here would check nothing; say so rather than pass silently.
-    for key in ["status", "decidedBy", "notAfter", "error", "id"] {
-        if let Some(span) = m.null_span(key) {
-            cx.error(
-                &P::Key(p, key),
-                span,
-                "null is not an expectation here; leave the key out",
-            );
-        }
-    }
+    load::null_is_error(
+        cx,
+        &m,
+        p,
+        &["status", "decidedBy", "notAfter", "error", "id"],
+        "null is not an expectation here; leave the key out",
+    );
     let mut e = StepExpect::default();
     if let Some(n) = m.get("status") {
         let kp = P::Key(p, "status");

@@ -197,21 +197,35 @@ pub(crate) fn string_list(cx: &mut Cx, node: &Node, p: &P<'_>) -> Option<Vec<Str
     ok.then_some(out)
 }
 
-/// Reports each of `keys` that is present with a null value. These are keys whose absence
-/// widens what the policy allows (`appliesTo` absent: everyone; `allowlist` absent: no
-/// allowlist; an approval condition absent: no condition). In YAML a key whose entries are all
-/// commented out is null, so reading null as absent would let such a typo widen the policy.
-fn refuse_null(cx: &mut Cx, m: &MapR<'_>, p: &P<'_>, keys: &[&'static str]) {
+/// Reports `message` for each of `keys` that is present with a null value (which
+/// [`MapR::get`] reads as absent).
+pub(crate) fn null_is_error(
+    cx: &mut Cx,
+    m: &MapR<'_>,
+    p: &P<'_>,
+    keys: &[&'static str],
+    message: &str,
+) {
     for &key in keys {
         if let Some(span) = m.null_span(key) {
-            cx.error(
-                &P::Key(p, key),
-                span,
-                "is empty (null), which would read as absent and widen the policy; \
-                 give its value, or leave the key out",
-            );
+            cx.error(&P::Key(p, key), span, message);
         }
     }
+}
+
+/// [`null_is_error`] for keys whose absence widens what the policy allows (`appliesTo` absent:
+/// everyone; `allowlist` absent: no allowlist; an approval condition absent: no condition). In
+/// YAML a key whose entries are all commented out is null, so reading null as absent would let
+/// such a typo widen the policy.
+fn refuse_null(cx: &mut Cx, m: &MapR<'_>, p: &P<'_>, keys: &[&'static str]) {
+    null_is_error(
+        cx,
+        m,
+        p,
+        keys,
+        "is empty (null), which would read as absent and widen the policy; \
+         give its value, or leave the key out",
+    );
 }
 
 /// A string or a non-empty list of strings, with the span of each string.
@@ -718,7 +732,7 @@ impl Loader {
         self.platform = platform;
 
         let variables = match m.get("variables") {
-            Some(n) => self.variables(n, &P::Key(&p, "variables"), platform),
+            Some(n) => self.variables(n, &P::Key(&p, "variables")),
             None => BTreeMap::new(),
         };
         self.variables = Variables::new(
@@ -794,12 +808,8 @@ impl Loader {
         Some((doc, parsed))
     }
 
-    fn variables(
-        &mut self,
-        node: &Node,
-        p: &P<'_>,
-        platform: Platform,
-    ) -> BTreeMap<String, String> {
+    fn variables(&mut self, node: &Node, p: &P<'_>) -> BTreeMap<String, String> {
+        let platform = self.platform;
         let mut out = BTreeMap::new();
         // Windows variable names are case-insensitive (ASCII only): two spellings of one name
         // would silently drop one value.
